@@ -1,0 +1,49 @@
+"""The pure core: load, validate and run every rule, with no MkDocs involved."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import load, schema
+from .codes import DEFAULTS
+from .config import Config
+from .diagnostics import Diagnostic, apply_severities
+from .model import Repository
+from .rules import freshness, links, raci, references, sections
+
+Rule = Callable[[Repository, Config], list[Diagnostic]]
+RULES: dict[str, Rule] = {
+    "schema": lambda repo, _config: schema.run(repo),
+    "sections": sections.run,
+    "references": references.run,
+    "raci": raci.run,
+    "links": links.run,
+    "freshness": freshness.run,
+}
+
+
+@dataclass(slots=True)
+class Result:
+    repo: Repository
+    diagnostics: list[Diagnostic]
+    seconds: float
+
+    @property
+    def errors(self) -> int:
+        return sum(d.severity == "error" for d in self.diagnostics)
+
+    @property
+    def warnings(self) -> int:
+        return sum(d.severity == "warning" for d in self.diagnostics)
+
+
+def check(config: Config) -> Result:
+    """Run every stage and rule; reports all problems, never stops at the first."""
+    start = time.perf_counter()
+    repo, problems = load.load(config.root, config.dirs)
+    for rule in RULES.values():
+        problems += rule(repo, config)
+    diagnostics = apply_severities(problems, DEFAULTS, config.severity)
+    return Result(repo, diagnostics, time.perf_counter() - start)

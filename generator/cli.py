@@ -1,0 +1,162 @@
+"""`finops-kb` command line: check, build, serve, pack, new, schema, codes."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+from .config import DEFAULT_CONFIG, ConfigError, load_config
+
+# Material and MkDocs print an end-of-life banner on every run unless told not to.
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {text}") from exc
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from . import diagnostics as fmt
+    from .check import check
+
+    config = load_config(Path(args.config))
+    config.today = args.today
+    result = check(config)
+    ds, files = result.diagnostics, len(result.repo.files)
+    if args.format == "json":
+        text = fmt.to_json(ds, files, result.seconds)
+    elif args.format == "github":
+        text = fmt.to_github(ds)
+    elif args.format == "junit":
+        text = fmt.to_junit(ds, result.repo.files, result.seconds)
+    else:
+        text = "\n".join([d.format() for d in ds] + [fmt.summary(ds, files, result.seconds)])
+    if args.output:
+        Path(args.output).write_text(text + "\n", "utf-8")
+        print(fmt.summary(ds, files, result.seconds), file=sys.stderr)
+    elif text:
+        print(text)
+    failed = result.errors or (args.strict and result.warnings)
+    return EXIT_PROBLEMS if failed else EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .schema import schema_files
+
+    files = schema_files()
+    if args.kind:
+        name = f"{args.kind}.json"
+        if name not in files:
+            raise ConfigError(f"no schema for `{args.kind}`; kinds: "
+                              + ", ".join(sorted(f[:-5] for f in files)))
+        print(files[name], end="")
+        return EXIT_OK
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, text in sorted(files.items()):
+        (out / name).write_text(text, "utf-8")
+    print(f"wrote {len(files)} schemas to {out}/")
+    return EXIT_OK
+
+
+def cmd_codes(args: argparse.Namespace) -> int:
+    from .codes import CODES
+
+    for code, c in CODES.items():
+        print(f"{code:28} {c.severity:8} {c.summary}")
+    return EXIT_OK
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .site import build
+
+    return build(Path(args.config), strict=args.strict, site_dir=args.site_dir,
+                 packs=not args.no_packs)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .site import serve
+
+    return serve(Path(args.config), args.dev_addr)
+
+
+def cmd_pack(args: argparse.Namespace) -> int:
+    from .pack_cli import run_packs
+
+    return run_packs(Path(args.config), args.ids, Path(args.out) if args.out else None)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from .scaffold import create
+
+    config = load_config(Path(args.config))
+    path = create(config, args.kind, args.id)
+    print(f"created {path}")
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="finops-kb", description=__doc__)
+    p.add_argument("-f", "--config", default=DEFAULT_CONFIG,
+                   help=f"MkDocs config with the finops-kb plugin (default {DEFAULT_CONFIG})")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    c = sub.add_parser("check", help="validate content and playbooks without building")
+    c.add_argument("--format", choices=["text", "json", "github", "junit"], default="text")
+    c.add_argument("--output", "-o", help="write the report to a file instead of stdout")
+    c.add_argument("--strict", action="store_true", help="warnings also fail (exit 1)")
+    c.add_argument("--today", type=_date, help="date for review checks (default: today)")
+    c.set_defaults(func=cmd_check)
+
+    s = sub.add_parser("schema", help="write the JSON Schemas for editor autocompletion")
+    s.add_argument("kind", nargs="?", help="print only this kind's schema")
+    s.add_argument("--out", default="schemas", help="folder to write to (default ./schemas)")
+    s.set_defaults(func=cmd_schema)
+
+    sub.add_parser("codes", help="list every diagnostic code").set_defaults(func=cmd_codes)
+
+    b = sub.add_parser("build", help="build the site (and the PDF packs)")
+    b.add_argument("--strict", action="store_true", help="fail on any warning")
+    b.add_argument("--site-dir", help="output folder (default: site_dir of the config)")
+    b.add_argument("--no-packs", action="store_true", help="skip the PDF packs")
+    b.set_defaults(func=cmd_build)
+
+    v = sub.add_parser("serve", help="live preview with reload")
+    v.add_argument("--dev-addr", default="127.0.0.1:8000")
+    v.set_defaults(func=cmd_serve)
+
+    k = sub.add_parser("pack", help="render onboarding packs as PDF")
+    k.add_argument("ids", nargs="*", help="pack ids (default: all)")
+    k.add_argument("--out", help="folder for the PDFs (default: packs/ beside the config)")
+    k.set_defaults(func=cmd_pack)
+
+    n = sub.add_parser("new", help="scaffold a new file from the content model")
+    n.add_argument("kind", choices=["capability", "overlay", "adoption-phase", "page"])
+    n.add_argument("id", help="id of the new file (for an overlay: the capability id)")
+    n.set_defaults(func=cmd_new)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ConfigError as exc:
+        print(f"finops-kb: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("finops-kb: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""Every diagnostic code: default severity, what it means, and a bad and a good example.
+
+The table is the documentation: `finops-kb codes` prints it and the site's "Check codes" page
+is generated from it. Codes are stable; never rename one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    severity: str
+    summary: str
+    bad: str
+    good: str
+
+
+CODES: dict[str, Code] = {
+    "not-utf8": Code("error", "The file is not UTF-8 text.",
+                     "a file saved as Windows-1252 with `Café`", "the same file saved as UTF-8"),
+    "empty-file": Code("error", "The file has no content.", "an empty `overlay.md`",
+                       "delete it, or give it front matter"),
+    "missing-front-matter": Code("error", "A Markdown file has no (closed) front matter.",
+                                 "# Allocation\n\nText...",
+                                 "---\nkind: page\ntitle: Allocation\n---\nText..."),
+    "yaml-syntax": Code("error", "The YAML cannot be parsed; the line counts from the top of the file.",
+                        "title: Rate: Optimization", 'title: "Rate: Optimization"'),
+    "duplicate-key": Code("error", "A YAML key is given twice; YAML would silently keep the last.",
+                          "owner: cfo\nowner: head-of-finops", "owner: head-of-finops"),
+    "unknown-file": Code("error", "A YAML file that is not a known data file.",
+                         "playbooks/roles.yml", "playbooks/organization.yml"),
+    "missing-file": Code("error", "A data file that other files depend on is missing.",
+                         "overlays without playbooks/organization.yml",
+                         "add playbooks/organization.yml"),
+    "unknown-kind": Code("error", "`kind` is not one of the content kinds.",
+                         "kind: capabilty", "kind: capability"),
+    "missing-key": Code("error", "A required front-matter or data key is missing.",
+                        "kind: domain\ntitle: Optimize Usage & Cost",
+                        "kind: domain\nid: optimize-usage-and-cost\ntitle: Optimize Usage & Cost\n"
+                        "order: 3\nsummary: ...\nsources: [...]"),
+    "unknown-key": Code("error", "A key the schema does not define (often a typo).",
+                        "domian: allocation", "domain: understand-usage-and-cost"),
+    "invalid-value": Code("error", "A value has the wrong type or is not allowed.",
+                          "maturity:\n  current: walking", "maturity:\n  current: walk"),
+    "missing-section": Code("error", "A required H2/H3 section is missing.",
+                            "## Definition\n...\n## Why it matters\n...\n## Functional activities",
+                            "## Definition\n...\n## Why it matters\n...\n## Maturity\n### Crawl\n"
+                            "...\n### Walk\n...\n### Run\n...\n## Functional activities"),
+    "misspelled-section": Code("error", "A heading is close to, but not, a required section name.",
+                               "## Measure of success", "## Measures of success"),
+    "empty-section": Code("error", "A required section has no text.",
+                          "### Crawl\n### Walk", "### Crawl\n- Costs are tagged by hand.\n### Walk"),
+    "section-order": Code("warning", "Required sections are not in the documented order.",
+                          "## Why it matters\n## Definition", "## Definition\n## Why it matters"),
+    "unknown-persona-heading": Code("error",
+                                    "An H3 under Functional activities is not a persona title.",
+                                    "### Engineers", "### Engineering"),
+    "missing-persona-activities": Code("error", "A lead persona has no activities section.",
+                                       "personas: {lead: [finance]} and no `### Finance`",
+                                       "### Finance\n- Reviews forecast variance monthly."),
+    "id-mismatch": Code("error", "`id` differs from the file name.",
+                        "capabilities/budget.md with `id: budgeting`",
+                        "capabilities/budgeting.md with `id: budgeting`"),
+    "duplicate-id": Code("error", "Two files, roles or activities share an id.",
+                         "two files with `id: allocation`", "one `allocation`, renamed other"),
+    "alias-collision": Code("error", "An alias equals a current id or another page's alias.",
+                            "aliases: [{slug: allocation, ...}]",
+                            "aliases: [{slug: cost-allocation, ...}]"),
+    "unknown-reference": Code("error",
+                              "A domain, persona, capability or role id that does not exist.",
+                              "related: [policy-governance]", "related: [governance-policy-risk]"),
+    "self-reference": Code("error", "A capability lists itself as related.",
+                           "id: budgeting\nrelated: [budgeting]",
+                           "id: budgeting\nrelated: [forecasting]"),
+    "duplicate-overlay": Code("error", "Two overlays extend the same capability.",
+                              "two files with `capability: allocation`", "one overlay per capability"),
+    "raci-accountable": Code("error", "A RACI activity has no A or more than one A.",
+                             "assignments: {cfo: A, cto: A}", "assignments: {cfo: A, cto: R}"),
+    "raci-responsible": Code("error", "A RACI activity has no R.",
+                             "assignments: {cfo: A, cto: C}", "assignments: {cfo: A, cto: R}"),
+    "unused-role": Code("warning", "A role in the roster has no RACI assignment.",
+                        "roles: [{id: data-steward, ...}] and no activity naming it",
+                        "assignments: {data-steward: C}"),
+    "broken-link": Code("error", "A relative link points to a file that does not exist.",
+                        "[Budgets](budget.md)", "[Budgets](budgeting.md)"),
+    "broken-anchor": Code("error", "A link's `#anchor` matches no heading in the target.",
+                          "[KPIs](budgeting.md#kpis)", "[KPIs](budgeting.md#measures-of-success)"),
+    "overdue-review": Code("warning", "`last_reviewed` plus the review interval lies in the past.",
+                           "last_reviewed: 2024-01-10", "last_reviewed: 2026-11-02"),
+    "site-broken-link": Code("error", "A link in the built site points to a page that was not built.",
+                             "a template linking to `roles/cfo/` when there is no such role",
+                             "links to pages that exist"),
+    "site-broken-anchor": Code("error", "A link in the built site points to a missing `#anchor`.",
+                               "`raci/#activity-x` for an activity that was removed",
+                               "anchors of headings that exist"),
+    "pack-config": Code("error", "An onboarding pack in `site_config.yml` is misconfigured.",
+                        "audience: {roles: [chief-finance]}", "audience: {roles: [cfo]}"),
+}
+
+DEFAULTS = {code: c.severity for code, c in CODES.items()}

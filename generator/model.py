@@ -1,0 +1,126 @@
+"""The content model: plain frozen dataclasses that carry their source positions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+KeyPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    level: int
+    text: str
+    slug: str
+    """Anchor id, computed as Python-Markdown's `toc` does (duplicates get `_1`, `_2`)."""
+    line: int
+    """1-based line in the file."""
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    target: str
+    """The href as written."""
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """An H2 or H3 heading with the body text up to the next heading of the same or higher rank."""
+
+    heading: Heading
+    words: int
+    """Words of prose under the heading, sub-sections excluded."""
+    children: tuple[Section, ...] = ()
+
+
+@dataclass(slots=True)
+class Document:
+    """One Markdown file with front matter."""
+
+    path: str
+    """Repository-relative POSIX path."""
+    meta: dict[str, Any]
+    key_lines: dict[KeyPath, int]
+    """Line of every front-matter key and list item, by key path."""
+    body: str
+    body_line: int
+    """1-based file line on which the body starts."""
+    headings: list[Heading] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        return str(self.meta.get("kind", ""))
+
+    @property
+    def id(self) -> str:
+        return str(self.meta.get("id", ""))
+
+    @property
+    def title(self) -> str:
+        return str(self.meta.get("title", ""))
+
+    @property
+    def stem(self) -> str:
+        return self.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+
+    def line_of(self, path: KeyPath) -> int:
+        """The line of the deepest known key on `path`, else the front matter's first line."""
+        for end in range(len(path), 0, -1):
+            line = self.key_lines.get(path[:end])
+            if line is not None:
+                return line
+        return 1
+
+
+@dataclass(slots=True)
+class DataFile:
+    """A YAML data file (organization roster, RACI matrix)."""
+
+    path: str
+    data: dict[str, Any]
+    key_lines: dict[KeyPath, int]
+
+    def line_of(self, path: KeyPath) -> int:
+        for end in range(len(path), 0, -1):
+            line = self.key_lines.get(path[:end])
+            if line is not None:
+                return line
+        return 1
+
+
+@dataclass(slots=True)
+class Repository:
+    """Everything loaded from `content/` and `playbooks/`."""
+
+    documents: list[Document] = field(default_factory=list)
+    organization: DataFile | None = None
+    raci: DataFile | None = None
+    files: list[str] = field(default_factory=list)
+    """Every file that was read, including ones that failed to load."""
+    unresolved: set[str] = field(default_factory=set)
+    """File stems of documents that could not be read or typed; references to them are not
+    reported again, so one broken file gives one error, not one per page that links to it."""
+
+    def of_kind(self, kind: str) -> list[Document]:
+        return [d for d in self.documents if d.kind == kind]
+
+    def by_id(self, kind: str) -> dict[str, Document]:
+        return {d.id: d for d in self.documents if d.kind == kind and d.id}
+
+    @property
+    def roles(self) -> dict[str, dict[str, Any]]:
+        if not self.organization:
+            return {}
+        roles = self.organization.data.get("roles") or []
+        return {r["id"]: r for r in roles if isinstance(r, dict) and isinstance(r.get("id"), str)}
+
+    @property
+    def activities(self) -> list[dict[str, Any]]:
+        if not self.raci:
+            return []
+        acts = self.raci.data.get("activities") or []
+        return [a for a in acts if isinstance(a, dict)]

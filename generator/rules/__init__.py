@@ -1,0 +1,1 @@
+"""Rule families; each module has `run(repo, config) -> list[Diagnostic]`."""

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
+
+CASES = Path(__file__).parent / "cases"
+ROOT = Path(__file__).parent.parent
+
+
+@pytest.fixture
+def base_repo(tmp_path: Path) -> Path:
+    """A copy of the minimal valid knowledge base, safe to modify."""
+    dest = tmp_path / "kb"
+    shutil.copytree(CASES / "base", dest)
+    theme = dest / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    cfg = dest / "site_config.yml"
+    cfg.write_text(cfg.read_text().replace("../../../theme", "theme"))
+    return dest
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_warnings(caplog: pytest.LogCaptureFixture, request: pytest.FixtureRequest):
+    """Fail any test during which MkDocs or finops-kb logged an unexpected warning."""
+    caplog.set_level(logging.WARNING)
+    yield
+    if request.node.get_closest_marker("allow_warnings"):
+        return
+    bad = [r for r in caplog.get_records("call")
+           if r.levelno >= logging.WARNING and r.name.startswith(("mkdocs", "generator"))]
+    assert not bad, "unexpected warnings:\n" + "\n".join(r.getMessage() for r in bad)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "allow_warnings: the test expects logged warnings")
+    config.addinivalue_line("markers", "browser: drives the built site in headless Chromium")
