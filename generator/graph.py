@@ -1,0 +1,148 @@
+"""Stage 3: the link graph — who relates to, owns, links to and is expected to do what."""
+
+from __future__ import annotations
+
+import posixpath
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from .model import Document, Heading, Repository
+from .rules.links import resolve
+
+LEVELS = ("crawl", "walk", "run")
+
+
+@dataclass(slots=True)
+class Activity:
+    """The functional activities one persona has in one capability (an H3 of that page)."""
+
+    capability: Document
+    heading: Heading
+    text: str
+
+
+@dataclass(slots=True)
+class Graph:
+    repo: Repository
+    content_dir: str
+    docs_path: dict[str, str] = field(default_factory=dict)
+    """Repository path -> path inside the site's docs tree."""
+    capabilities: dict[str, Document] = field(default_factory=dict)
+    domains: list[Document] = field(default_factory=list)
+    personas: dict[str, Document] = field(default_factory=dict)
+    overlays: dict[str, Document] = field(default_factory=dict)
+    by_domain: dict[str, list[Document]] = field(default_factory=dict)
+    by_phase: dict[str, list[Document]] = field(default_factory=dict)
+    referenced_by: dict[str, list[Document]] = field(default_factory=dict)
+    """Capability id -> capabilities that list it in `related`."""
+    backlinks: dict[str, list[Document]] = field(default_factory=dict)
+    """Repository path -> documents whose body links to it."""
+    activities: dict[str, list[Activity]] = field(default_factory=dict)
+    """Persona id -> functional activities across capabilities."""
+    raci_by_capability: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    raci_by_role: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    committees: dict[str, list[str]] = field(default_factory=dict)
+    """Role id -> its seats on the steering committee (chair, sponsor, member)."""
+
+    @property
+    def roles(self) -> dict[str, dict[str, Any]]:
+        return self.repo.roles
+
+    @property
+    def charter(self) -> Document | None:
+        found = self.repo.of_kind("charter")
+        return found[0] if found else None
+
+    @property
+    def adoption(self) -> list[Document]:
+        return sorted(self.repo.of_kind("adoption-phase"), key=lambda d: _order(d))
+
+
+def _order(doc: Document) -> tuple[int, str]:
+    order = doc.meta.get("order")
+    return (order if isinstance(order, int) else 999, doc.title)
+
+
+def docs_path(doc: Document, content_dir: str, playbooks_dir: str) -> str | None:
+    """Where a repository file lives in the built site's docs tree (None: not a page)."""
+    if doc.path.startswith(content_dir + "/"):
+        return doc.path[len(content_dir) + 1:]
+    rel = doc.path[len(playbooks_dir) + 1:]
+    if doc.kind == "overlay":
+        return f"capabilities/{doc.meta.get('capability')}.md"
+    if doc.kind == "charter":
+        return "organization/steering-committee.md"
+    if doc.kind == "adoption-phase":
+        return f"organization/adoption/{doc.stem}.md"
+    return f"organization/{rel}"
+
+
+def section_text(doc: Document, heading: Heading, headings: list[Heading]) -> str:
+    """The Markdown under `heading`, up to the next heading of any level."""
+    lines = doc.body.split("\n")
+    start = heading.line - doc.body_line + 1
+    later = [h.line for h in headings if h.line > heading.line]
+    end = (later[0] - doc.body_line) if later else len(lines)
+    return "\n".join(lines[start:end]).strip()
+
+
+def build(repo: Repository, content_dir: str, playbooks_dir: str) -> Graph:
+    g = Graph(repo, content_dir)
+    for doc in repo.documents:
+        path = docs_path(doc, content_dir, playbooks_dir)
+        if path:
+            g.docs_path[doc.path] = path
+    g.capabilities = dict(sorted(repo.by_id("capability").items(),
+                                 key=lambda kv: (kv[1].meta.get("domain", ""), kv[1].title)))
+    g.domains = sorted(repo.of_kind("domain"), key=_order)
+    g.personas = dict(sorted(repo.by_id("persona").items(),
+                             key=lambda kv: (kv[1].meta.get("type") != "core", kv[1].title)))
+    g.overlays = {str(d.meta.get("capability")): d for d in repo.of_kind("overlay")}
+    by_domain, by_phase, referenced = defaultdict(list), defaultdict(list), defaultdict(list)
+    activities: dict[str, list[Activity]] = defaultdict(list)
+    titles = {p.title.lower(): pid for pid, p in g.personas.items()} | {p: p for p in g.personas}
+    for cap in g.capabilities.values():
+        by_domain[cap.meta.get("domain")].append(cap)
+        for phase in cap.meta.get("phases") or []:
+            by_phase[phase].append(cap)
+        for other in cap.meta.get("related") or []:
+            referenced[other].append(cap)
+        section = next((s for s in cap.sections
+                        if s.heading.text.lower() == "functional activities"), None)
+        for child in section.children if section else ():
+            pid = titles.get(child.heading.text.lower())
+            if pid:
+                text = section_text(cap, child.heading, cap.headings)
+                activities[pid].append(Activity(cap, child.heading, text))
+    g.by_domain, g.by_phase, g.referenced_by = by_domain, by_phase, referenced
+    g.activities = activities
+    backlinks = defaultdict(list)
+    for doc in repo.documents:
+        targets = {resolve(doc.path, link.target)[0] for link in doc.links}
+        for target in targets - {None, "", doc.path}:
+            backlinks[target].append(doc)
+    g.backlinks = backlinks
+    by_cap, by_role = defaultdict(list), defaultdict(list)
+    for act in repo.activities:
+        by_cap[act.get("capability")].append(act)
+        for role in act.get("assignments") or {}:
+            by_role[role].append(act)
+    g.raci_by_capability, g.raci_by_role = by_cap, by_role
+    committees = defaultdict(list)
+    if g.charter:
+        m = g.charter.meta
+        for seat in ("chair", "sponsor"):
+            if isinstance(m.get(seat), str):
+                committees[m[seat]].append(seat)
+        for member in m.get("members") or []:
+            if "chair" not in committees[member] and "sponsor" not in committees[member]:
+                committees[member].append("member")
+    g.committees = committees
+    return g
+
+
+def relative(from_docs: str, to_docs: str, anchor: str = "") -> str:
+    """A relative Markdown link between two docs-tree paths."""
+    link = posixpath.relpath(to_docs, posixpath.dirname(from_docs) or ".")
+    return f"{link}#{anchor}" if anchor else link

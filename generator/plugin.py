@@ -1,0 +1,97 @@
+"""MkDocs plugin: wires MkDocs events to the core stages. No logic of its own lives here."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.base import ValidationError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+
+from . import graph as graph_stage
+from . import nav, pages, views
+from .check import Result, check
+from .config import ConfigError, from_options
+from .diagnostics import Diagnostic
+
+log = get_plugin_logger(__name__)
+NEEDED_EXTENSIONS = ("toc", "tables", "attr_list", "md_in_html", "admonition")
+
+
+def report(diagnostics: list[Diagnostic]) -> None:
+    """Log diagnostics so `mkdocs build --strict` counts them."""
+    for d in diagnostics:
+        text = f"{d.path}:{d.line}: {d.code} {d.message}" + (f" ({d.hint})" if d.hint else "")
+        log.log(logging.ERROR if d.severity == "error" else logging.WARNING, text)
+
+
+class FinOpsPlugin(BasePlugin):  # type: ignore[type-arg]
+    supports_multiple_instances = False
+
+    def load_config(self, options: dict[str, Any], config_file_path: str | None = None) -> Any:
+        self.config = {}
+        root = Path(config_file_path or "mkdocs.yml").resolve().parent
+        try:
+            self.core = from_options(root, dict(options), Path(config_file_path or "").name)
+        except ConfigError as exc:
+            return [("finops-kb", ValidationError(str(exc)))], []
+        return [], []
+
+    def on_config(self, config: Any) -> Any:
+        self.core.root = Path(config.config_file_path).resolve().parent
+        self.result: Result = check(self.core)
+        report(self.result.diagnostics)
+        for ext in NEEDED_EXTENSIONS:
+            if ext not in config.markdown_extensions:
+                config.markdown_extensions.append(ext)
+        self.graph = graph_stage.build(self.result.repo, self.core.content_dir, self.core.playbooks_dir)
+        self.site = pages.site_for(self.graph, bool(config.use_directory_urls))
+        self.by_src = {path: doc for doc in self.result.repo.documents
+                       if (path := self.graph.docs_path.get(doc.path))
+                       and doc.path.startswith(self.core.content_dir + "/")}
+        return config
+
+    def on_files(self, files: Files, config: Any) -> Files:
+        generated = views.generate(self.site, self.core)
+        for path, page in generated.items():
+            if files.get_file_from_path(path) is not None:
+                log.info(f"{path} exists in the docs folder; not generating it")
+                continue
+            file = File.generated(config, path, content=page.markdown)
+            if page.source:
+                file.edit_uri = _edit_uri(config, page.source, self.core.content_dir)
+            files.append(file)
+        for path, html in views.redirects(self.site).items():
+            if files.get_file_from_path(path) is None:
+                files.append(File.generated(config, path, content=html))
+        if not config.nav:
+            packs = any(f.src_uri == "packs/index.md" for f in files)
+            config.nav = nav.build(self.graph, self.site.org_name, list(generated), packs)
+        return files
+
+    def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
+        doc = self.by_src.get(page.file.src_uri)
+        return pages.render(self.site, doc) if doc else markdown
+
+    def on_page_context(self, context: Any, page: Any, config: Any, nav: Any) -> Any:
+        context["finops_org"] = self.site.org_name
+        return context
+
+    def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
+        server.watch(str(self.core.root / self.core.playbooks_dir))
+        return server
+
+    def on_post_build(self, config: Any) -> None:
+        from .sitecheck import check_site
+
+        report(check_site(Path(config.site_dir), self.graph, self.core, config.use_directory_urls))
+
+
+def _edit_uri(config: Any, source: str, content_dir: str) -> str:
+    """Edit path of a playbook file, relative to `edit_uri` (which points into content/)."""
+    edit_uri = str(config.edit_uri or "")
+    if edit_uri.rstrip("/").endswith(content_dir):
+        return "../" + source
+    return source

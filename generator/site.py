@@ -1,0 +1,106 @@
+"""`finops-kb build` and `serve`: MkDocs with an atomic swap of the output folder."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from .config import ConfigError
+
+log = logging.getLogger("generator.site")
+
+
+class _Counter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.errors = self.warnings = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= logging.ERROR:
+            self.errors += 1
+        else:
+            self.warnings += 1
+
+
+def build(config_file: Path, strict: bool = False, site_dir: str | None = None,
+          packs: bool = True) -> int:
+    """Build into a temporary folder beside the target and swap it in only on success.
+
+    A failed or interrupted build leaves the previous site exactly as it was.
+    """
+    from mkdocs import exceptions
+    from mkdocs.commands import build as mkdocs_build
+    from mkdocs.config import load_config as mkdocs_config
+
+    if not config_file.is_file():
+        raise ConfigError(f"config file not found: {config_file}")
+    _quiet_mkdocs()
+    counter = _Counter()
+    logging.getLogger("mkdocs").addHandler(counter)
+    try:
+        cfg = mkdocs_config(str(config_file), strict=strict)
+    except exceptions.ConfigurationError as exc:
+        raise ConfigError(str(exc)) from exc
+    target = Path(site_dir) if site_dir else Path(cfg.site_dir)
+    if site_dir:
+        target = target.resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
+    cfg.site_dir = str(tmp)
+    plugin = cfg.plugins.get("finops-kb")
+    if plugin is not None:
+        plugin.core.packs_enabled = plugin.core.packs_enabled and packs
+    ok = False
+    try:
+        mkdocs_build.build(cfg)
+        ok = counter.errors == 0 and not (strict and counter.warnings)
+    except (exceptions.MkDocsException, exceptions.Abort) as exc:
+        log.error(f"build failed: {exc}")
+    finally:
+        logging.getLogger("mkdocs").removeHandler(counter)
+        if ok:
+            _swap(tmp, target)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    if not ok:
+        print(f"finops-kb: build failed ({counter.errors} errors, {counter.warnings} warnings); "
+              f"{target} was left as it was")
+        return 1
+    print(f"finops-kb: built {target}")
+    return 0
+
+
+def _swap(new: Path, target: Path) -> None:
+    """Replace `target` with `new` using renames, so readers never see a half-written site."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}-old-{os.getpid()}")
+        os.replace(target, old)
+    os.replace(new, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _quiet_mkdocs() -> None:
+    """Show MkDocs' messages the way `mkdocs build` does."""
+    root = logging.getLogger("mkdocs")
+    if not any(getattr(h, "_finops", False) for h in root.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        handler._finops = True  # type: ignore[attr-defined]
+        root.addHandler(handler)
+        root.setLevel(logging.INFO)
+        root.propagate = False
+
+
+def serve(config_file: Path, dev_addr: str) -> int:
+    from mkdocs.commands import serve as mkdocs_serve
+
+    if not config_file.is_file():
+        raise ConfigError(f"config file not found: {config_file}")
+    _quiet_mkdocs()
+    mkdocs_serve.serve(str(config_file), dev_addr=dev_addr, livereload=True)
+    return 0

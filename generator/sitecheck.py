@@ -1,0 +1,101 @@
+"""Post-build link check over the rendered HTML: every internal link and #anchor resolves.
+
+A broken link is reported at the source file (and line) that produced the page, so a mistake in
+a template, a generated view or a Markdown file is found where it was written.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .config import Config
+from .diagnostics import Diagnostic
+from .graph import Graph
+
+_ID = re.compile(rb'\sid="([^"]+)"')
+_REF = re.compile(rb'\s(?:href|src)="([^"]*)"')
+_SKIP = ("404.html",)
+
+
+def _page_url(docs: str, directory_urls: bool) -> str:
+    if not directory_urls:
+        return docs[:-3] + ".html"
+    if docs == "index.md" or docs.endswith("/index.md"):
+        return docs[: -len("md")] + "html"
+    return docs[:-3] + "/index.html"
+
+
+def scan(site: Path) -> tuple[dict[str, set[str]], dict[str, list[str]], set[str]]:
+    """(ids per HTML page, hrefs per HTML page, every file) of a built site."""
+    ids: dict[str, set[str]] = {}
+    refs: dict[str, list[str]] = {}
+    files: set[str] = set()
+    for folder, _dirs, names in os.walk(site):
+        rel_dir = os.path.relpath(folder, site)
+        for name in names:
+            rel = name if rel_dir == "." else f"{rel_dir}/{name}".replace(os.sep, "/")
+            files.add(rel)
+            if name.endswith(".html") and rel not in _SKIP:
+                data = (Path(folder) / name).read_bytes()
+                ids[rel] = {m.decode() for m in _ID.findall(data)}
+                refs[rel] = [m.decode() for m in _REF.findall(data)]
+    return ids, refs, files
+
+
+def broken_links(site: Path) -> list[tuple[str, str, str]]:
+    """(page, href, "link" or "anchor") for every internal reference that does not resolve."""
+    ids, refs, files = scan(site)
+    out = []
+    for page, hrefs in refs.items():
+        for href in dict.fromkeys(hrefs):
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or href.startswith(("/", "#__")) or not href:
+                continue
+            target = page
+            if parts.path:
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(parts.path)))
+                if parts.path.endswith("/") or target in ("", "."):
+                    target = posixpath.join(target, "index.html") if target != "." else "index.html"
+                if target not in files:
+                    out.append((page, href, "link"))
+                    continue
+            fragment = unquote(parts.fragment)
+            if fragment and target in ids and fragment not in ids[target]:
+                out.append((page, href, "anchor"))
+    return out
+
+
+def check_site(site: Path, g: Graph, config: Config, directory_urls: bool) -> list[Diagnostic]:
+    by_url = {_page_url(docs, directory_urls): repo for repo, docs in g.docs_path.items()
+              if repo.startswith(config.content_dir + "/")}
+    docs = {d.path: d for d in g.repo.documents}
+    problems = []
+    for page, href, what in broken_links(site):
+        source = by_url.get(page)
+        line = 1
+        if source and source in docs:
+            line = _line_of(docs[source].body, href) + docs[source].body_line - 1
+        path = source or f"(generated page {page})"
+        code = "site-broken-link" if what == "link" else "site-broken-anchor"
+        problems.append(Diagnostic(path, line, code, f"`{href}` in {page} does not resolve",
+                                   "fix the link in the source, or the page or heading it names",
+                                   severity="error"))
+    return problems
+
+
+def _line_of(body: str, href: str) -> int:
+    """The body line most likely to have produced `href` (its file name and anchor)."""
+    parts = urlsplit(href)
+    stem = posixpath.basename(parts.path).rsplit(".", 1)[0] if parts.path else ""
+    needles = [n for n in (stem and parts.fragment and f"{stem}.md#{parts.fragment}",
+                           parts.fragment and f"#{parts.fragment}", stem) if n]
+    lines = body.split("\n")
+    for needle in needles:
+        for i, line in enumerate(lines, 1):
+            if needle in line:
+                return i
+    return 1
