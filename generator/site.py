@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -48,6 +49,8 @@ def build(config_file: Path, strict: bool = False, site_dir: str | None = None,
     if site_dir:
         target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
+    for stale in target.parent.glob(f".{target.name}-building-*"):
+        shutil.rmtree(stale, ignore_errors=True)  # left by a build that was killed
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
     cfg.site_dir = str(tmp)
     plugin = cfg.plugins.get("finops-kb")
@@ -84,11 +87,19 @@ def _swap(new: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever `sys.stderr` is at the time (pytest swaps it between tests)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr
+        super().emit(record)
+
+
 def _quiet_mkdocs() -> None:
     """Show MkDocs' messages the way `mkdocs build` does."""
     root = logging.getLogger("mkdocs")
     if not any(getattr(h, "_finops", False) for h in root.handlers):
-        handler = logging.StreamHandler()
+        handler = _StderrHandler()
         handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
         handler._finops = True  # type: ignore[attr-defined]
         root.addHandler(handler)

@@ -74,7 +74,21 @@ def check_site(site: Path, g: Graph, config: Config, directory_urls: bool) -> li
               if repo.startswith(config.content_dir + "/")}
     docs = {d.path: d for d in g.repo.documents}
     problems = []
-    for page, href, what in broken_links(site):
+    found = broken_links(site)
+    by_target: dict[str, list[str]] = {}
+    for page, href, _what in found:
+        by_target.setdefault(_absolute(page, href), []).append(page)
+    shared = {t for t, pages in by_target.items() if len(pages) >= 3}
+    for target in sorted(shared):
+        pages = by_target[target]
+        problems.append(Diagnostic(
+            "(theme or generated part)", 0, "site-broken-link",
+            f"`{target}` is linked from {len(pages)} pages ({', '.join(pages[:3])}, ...) and does "
+            "not exist", "a link shared by many pages comes from a template in theme/ or a "
+            "generated section; fix it there", severity="error"))
+    for page, href, what in found:
+        if _absolute(page, href) in shared:
+            continue
         source = by_url.get(page)
         line = 1
         if source and source in docs:
@@ -85,6 +99,11 @@ def check_site(site: Path, g: Graph, config: Config, directory_urls: bool) -> li
                                    "fix the link in the source, or the page or heading it names",
                                    severity="error"))
     return problems
+
+
+def _absolute(page: str, href: str) -> str:
+    path = urlsplit(href).path
+    return posixpath.normpath(posixpath.join(posixpath.dirname(page), path)) if path else page
 
 
 def _line_of(body: str, href: str) -> int:
