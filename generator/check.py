@@ -45,5 +45,10 @@ def check(config: Config) -> Result:
     repo, problems = load.load(config.root, config.dirs)
     for rule in RULES.values():
         problems += rule(repo, config)
+    if config.packs:
+        from . import graph, packs
+
+        problems += packs.resolve(config, graph.build(repo, config.content_dir,
+                                                      config.playbooks_dir))[1]
     diagnostics = apply_severities(problems, DEFAULTS, config.severity)
     return Result(repo, diagnostics, time.perf_counter() - start)

@@ -11,7 +11,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from . import graph as graph_stage
-from . import nav, pages, views
+from . import nav, packs, pages, views
 from .check import Result, check
 from .config import ConfigError, from_options
 from .diagnostics import Diagnostic
@@ -55,6 +55,9 @@ class FinOpsPlugin(BasePlugin):  # type: ignore[type-arg]
 
     def on_files(self, files: Files, config: Any) -> Files:
         generated = views.generate(self.site, self.core)
+        self.packs = packs.resolve(self.core, self.graph)[0] if self.core.packs_enabled else []
+        if self.packs:
+            generated["packs/index.md"] = views.Generated(views.packs_page(self.site, self.packs))
         for path, page in generated.items():
             if files.get_file_from_path(path) is not None:
                 log.info(f"{path} exists in the docs folder; not generating it")
@@ -86,6 +89,13 @@ class FinOpsPlugin(BasePlugin):  # type: ignore[type-arg]
     def on_post_build(self, config: Any) -> None:
         from .sitecheck import check_site
 
+        from .pack_pdf import render
+
+        out = Path(config.site_dir) / "packs"
+        theme = [Path(config.theme.custom_dir) / "pack"] if config.theme.custom_dir else []
+        for pack in self.packs:
+            done = render(self.site, pack, self.core, out, theme)
+            log.info(f"pack {pack.id}: {done.pages} pages in {done.seconds:.1f} s")
         report(check_site(Path(config.site_dir), self.graph, self.core, config.use_directory_urls))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from html import escape
 
 from .config import Config
@@ -291,3 +292,17 @@ def redirects(site: Site) -> dict[str, str]:
             out[f"capabilities/{alias['slug']}/index.html"] = page.replace(
                 f'"{escape(target)}"', f'"../{escape(target)}"')
     return out
+
+
+def packs_page(site: Site, packs: list[Any]) -> str:
+    """The "Onboarding packs" page; the PDFs are rendered after the build, beside it."""
+    out = ["# Onboarding packs", "",
+           "One printable pack per audience: what FinOps is, how we run it, and what is expected "
+           "of you. Each has a cover, contents with page numbers, and only your audience's "
+           "activities and RACI rows.", "",
+           "| Pack | For | Download |", "|---|---|---|"]
+    for pack in packs:
+        out.append(f"| {cell(pack.title)} | {cell(pack.audience)} | "
+                   f'<a href="{escape(pack.id)}.pdf">PDF</a> · '
+                   f'<a href="{escape(pack.id)}.html">print-ready HTML</a> |')
+    return "\n".join(out) + "\n"

@@ -1,0 +1,50 @@
+"""`finops-kb pack`: render onboarding packs with a progress bar."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from . import graph as graph_stage
+from .check import check
+from .config import ConfigError, load_config
+from .pack_pdf import render
+from .packs import resolve
+from .pages import site_for
+
+
+def _bar(done: int, total: int, width: int = 24) -> str:
+    filled = width * done // max(total, 1)
+    return "[" + "#" * filled + "-" * (width - filled) + f"] {done}/{total}"
+
+
+def run_packs(config_file: Path, ids: list[str], out: Path | None) -> int:
+    config = load_config(config_file)
+    result = check(config)
+    errors = [d for d in result.diagnostics if d.severity == "error"]
+    for d in errors:
+        print(d.format(), file=sys.stderr)
+    if errors:
+        print(f"finops-kb: {len(errors)} errors; fix them before rendering packs", file=sys.stderr)
+        return 1
+    g = graph_stage.build(result.repo, config.content_dir, config.playbooks_dir)
+    packs, _problems = resolve(config, g)
+    if not packs:
+        raise ConfigError(f"{config.config_file}: no packs are configured (plugin option `packs`)")
+    known = {p.id: p for p in packs}
+    unknown = [i for i in ids if i not in known]
+    if unknown:
+        raise ConfigError(f"unknown pack(s): {', '.join(unknown)}; configured: {', '.join(known)}")
+    chosen = [known[i] for i in ids] if ids else packs
+    out_dir = out or config.root / "packs"
+    site = site_for(g)
+    templates = [config.root / "theme" / "pack"]
+    start = time.perf_counter()
+    for n, pack in enumerate(chosen):
+        print(f"\r{_bar(n, len(chosen))} rendering {pack.id}…", end="", file=sys.stderr, flush=True)
+        done = render(site, pack, config, out_dir, templates)
+        print(f"\r{_bar(n + 1, len(chosen))} {pack.id}: {done.pages} pages in "
+              f"{done.seconds:.1f} s -> {done.pdf}", file=sys.stderr)
+    print(f"finops-kb: {len(chosen)} packs in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    return 0
