@@ -252,7 +252,7 @@ def review_status(site: Site, config: Config) -> str:
 def generate(site: Site, config: Config) -> dict[str, Generated]:
     """Docs-tree path -> generated page, for every page not written by hand."""
     g = site.graph
-    pages = {"index.md": Generated(home(site)),
+    pages = {"index.md": Generated(home(site)),  # keep in step with STATIC_PAGES
              "organization/index.md": Generated(roster(site)),
              "organization/raci.md": Generated(raci_matrix(site), g.repo.raci.path if g.repo.raci else None),
              "organization/maturity.md": Generated(maturity_overview(site)),
@@ -306,3 +306,16 @@ def packs_page(site: Site, packs: list[Any]) -> str:
                    f'<a href="{escape(pack.id)}.pdf">PDF</a> · '
                    f'<a href="{escape(pack.id)}.html">print-ready HTML</a> |')
     return "\n".join(out) + "\n"
+
+
+STATIC_PAGES = ("index.md", "organization/index.md", "organization/raci.md",
+                "organization/maturity.md", "organization/adoption/index.md",
+                "about/review-status.md", "about/check-codes.md",
+                "about/content-model-reference.md")
+
+
+def virtual_paths(g: Graph) -> set[str]:
+    """Docs-tree paths of every page that exists only in the built site (generated or merged)."""
+    paths = set(STATIC_PAGES) | {f"organization/roles/{rid}.md" for rid in g.roles}
+    paths |= {p for d, p in g.docs_path.items() if not d.startswith(g.content_dir + "/")}
+    return paths

@@ -94,3 +94,28 @@ def test_schema_command_writes_every_schema(tmp_path: Path, capsys) -> None:
         json.loads((tmp_path / name).read_text())
     assert main(["schema", "overlay"]) == 0
     assert '"capability"' in capsys.readouterr().out
+
+
+def test_new_scaffolds_a_valid_overlay_and_refuses_to_overwrite(base_repo: Path, capsys) -> None:
+    cfg = str(base_repo / "site_config.yml")
+    assert main(["-f", cfg, "new", "overlay", "beta"]) == 0
+    text = (base_repo / "playbooks/capabilities/beta.md").read_text()
+    assert "capability: beta" in text and "## How we do it here" in text
+    text = text.replace("owner: head-of-finops", "owner: lead")
+    (base_repo / "playbooks/capabilities/beta.md").write_text(text)
+    capsys.readouterr()
+    assert main(["-f", cfg, "check", "--today", "2026-12-01"]) == 0, capsys.readouterr().out
+    assert main(["-f", cfg, "new", "overlay", "beta"]) == 2
+    assert "already exists" in capsys.readouterr().err
+
+
+def test_virtual_paths_match_generated_pages(base_repo: Path) -> None:
+    from generator import graph, pages, views
+    from generator.check import check
+    from generator.config import load_config
+
+    config = load_config(base_repo / "site_config.yml")
+    g = graph.build(check(config).repo, "content", "playbooks")
+    generated = set(views.generate(pages.site_for(g), config))
+    merged = {p for d, p in g.docs_path.items() if d.startswith("playbooks/capabilities/")}
+    assert views.virtual_paths(g) == generated | merged

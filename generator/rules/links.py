@@ -29,7 +29,11 @@ def resolve(source: str, target: str) -> tuple[str | None, str]:
 def run(repo: Repository, config: Config) -> list[Diagnostic]:
     docs = {d.path: d for d in repo.documents}
     slugs = {d.path: {h.slug for h in d.headings} for d in repo.documents}
-    known = set(repo.files)
+    from ..graph import build
+    from ..views import virtual_paths
+
+    g = build(repo, config.content_dir, config.playbooks_dir)
+    known = set(repo.files) | {f"{config.content_dir}/{p}" for p in virtual_paths(g)}
     problems = []
     for doc in repo.documents:
         for link in doc.links:
