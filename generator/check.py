@@ -48,7 +48,8 @@ def check(config: Config) -> Result:
     if config.packs:
         from . import graph, packs
 
-        problems += packs.resolve(config, graph.build(repo, config.content_dir,
-                                                      config.playbooks_dir))[1]
+        problems += packs.resolve(
+            config, graph.build(repo, config.content_dir, config.playbooks_dir)
+        )[1]
     diagnostics = apply_severities(problems, DEFAULTS, config.severity)
     return Result(repo, diagnostics, time.perf_counter() - start)

@@ -56,8 +56,9 @@ def cmd_schema(args: argparse.Namespace) -> int:
     if args.kind:
         name = f"{args.kind}.json"
         if name not in files:
-            raise ConfigError(f"no schema for `{args.kind}`; kinds: "
-                              + ", ".join(sorted(f[:-5] for f in files)))
+            raise ConfigError(
+                f"no schema for `{args.kind}`; kinds: " + ", ".join(sorted(f[:-5] for f in files))
+            )
         print(files[name], end="")
         return EXIT_OK
     out = Path(args.out)
@@ -79,8 +80,9 @@ def cmd_codes(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from .site import build
 
-    return build(Path(args.config), strict=args.strict, site_dir=args.site_dir,
-                 packs=not args.no_packs)
+    return build(
+        Path(args.config), strict=args.strict, site_dir=args.site_dir, packs=not args.no_packs
+    )
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -106,8 +108,12 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="finops-kb", description=__doc__)
-    p.add_argument("-f", "--config", default=DEFAULT_CONFIG,
-                   help=f"MkDocs config with the finops-kb plugin (default {DEFAULT_CONFIG})")
+    p.add_argument(
+        "-f",
+        "--config",
+        default=DEFAULT_CONFIG,
+        help=f"MkDocs config with the finops-kb plugin (default {DEFAULT_CONFIG})",
+    )
     sub = p.add_subparsers(dest="command", required=True)
 
     c = sub.add_parser("check", help="validate content and playbooks without building")

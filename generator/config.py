@@ -66,8 +66,12 @@ _TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
 _TolerantLoader.add_multi_constructor("!", _ignore_tag)
 
 
-def from_options(root: Path, options: dict[str, Any], config_file: str = DEFAULT_CONFIG,
-                 lines: dict[tuple[Any, ...], int] | None = None) -> Config:
+def from_options(
+    root: Path,
+    options: dict[str, Any],
+    config_file: str = DEFAULT_CONFIG,
+    lines: dict[tuple[Any, ...], int] | None = None,
+) -> Config:
     """Build a Config from the plugin's options; unknown or mistyped options raise ConfigError."""
     from .codes import CODES  # codes imports nothing heavy; kept local to avoid a cycle
 
@@ -75,11 +79,14 @@ def from_options(root: Path, options: dict[str, Any], config_file: str = DEFAULT
     for key, value in options.items():
         expected = OPTIONS.get(key)
         if expected is None:
-            raise ConfigError(f"{config_file}: unknown {PLUGIN} option `{key}` "
-                              f"(options: {', '.join(OPTIONS)})")
+            raise ConfigError(
+                f"{config_file}: unknown {PLUGIN} option `{key}` (options: {', '.join(OPTIONS)})"
+            )
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            raise ConfigError(f"{config_file}: {PLUGIN} option `{key}` must be a "
-                              f"{expected.__name__}, not {type(value).__name__}")
+            raise ConfigError(
+                f"{config_file}: {PLUGIN} option `{key}` must be a "
+                f"{expected.__name__}, not {type(value).__name__}"
+            )
         setattr(cfg, key, value)
     for code, severity in cfg.severity.items():
         if code not in CODES:
@@ -112,12 +119,13 @@ def load_config(path: Path) -> Config:
     if index is not None:
         _data, all_lines, _problems = parse_yaml_lines(text)
         prefix = ("plugins", index, PLUGIN)
-        lines = {k[len(prefix):]: v for k, v in all_lines.items() if k[: len(prefix)] == prefix}
+        lines = {k[len(prefix) :]: v for k, v in all_lines.items() if k[: len(prefix)] == prefix}
     return from_options(path.parent.resolve(), options, path.name, lines)
 
 
 def parse_yaml_lines(text: str) -> tuple[Any, dict[tuple[Any, ...], int], list[Any]]:
     """Key lines of a config that may hold MkDocs' python tags (they parse as plain nodes)."""
-    stripped = "\n".join(line.split(" !!python/")[0] if "!!python/" in line else line
-                         for line in text.split("\n"))
+    stripped = "\n".join(
+        line.split(" !!python/")[0] if "!!python/" in line else line for line in text.split("\n")
+    )
     return parse_yaml(stripped, "", 1)

@@ -101,17 +101,19 @@ def to_junit(diagnostics: list[Diagnostic], files: list[str], seconds: float) ->
     ]
     for path in sorted(by_file):
         ds = by_file[path]
-        out.append(f"<testcase classname=\"finops-kb\" name={quoteattr(path)}>")
+        out.append(f'<testcase classname="finops-kb" name={quoteattr(path)}>')
         errors = [d for d in ds if d.severity == "error"]
         if errors:
             text = "\n".join(d.format() for d in errors)
             out.append(
                 f"<failure message={quoteattr(f'{len(errors)} problem(s)')} "
-                f"type=\"finops-kb\">{escape(text)}</failure>"
+                f'type="finops-kb">{escape(text)}</failure>'
             )
         warnings = [d for d in ds if d.severity == "warning"]
         if warnings:
-            out.append(f"<system-out>{escape(chr(10).join(d.format() for d in warnings))}</system-out>")
+            out.append(
+                f"<system-out>{escape(chr(10).join(d.format() for d in warnings))}</system-out>"
+            )
         out.append("</testcase>")
     out += ["</testsuite>", "</testsuites>"]
     return "\n".join(out) + "\n"

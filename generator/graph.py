@@ -67,8 +67,8 @@ def _order(doc: Document) -> tuple[int, str]:
 def docs_path(doc: Document, content_dir: str, playbooks_dir: str) -> str | None:
     """Where a repository file lives in the built site's docs tree (None: not a page)."""
     if doc.path.startswith(content_dir + "/"):
-        return doc.path[len(content_dir) + 1:]
-    rel = doc.path[len(playbooks_dir) + 1:]
+        return doc.path[len(content_dir) + 1 :]
+    rel = doc.path[len(playbooks_dir) + 1 :]
     if doc.kind == "overlay":
         return f"capabilities/{doc.meta.get('capability')}.md"
     if doc.kind == "charter":
@@ -93,23 +93,34 @@ def build(repo: Repository, content_dir: str, playbooks_dir: str) -> Graph:
         path = docs_path(doc, content_dir, playbooks_dir)
         if path:
             g.docs_path[doc.path] = path
-    g.capabilities = dict(sorted(repo.by_id("capability").items(),
-                                 key=lambda kv: (kv[1].meta.get("domain", ""), kv[1].title)))
+    g.capabilities = dict(
+        sorted(
+            repo.by_id("capability").items(),
+            key=lambda kv: (kv[1].meta.get("domain", ""), kv[1].title),
+        )
+    )
     g.domains = sorted(repo.of_kind("domain"), key=_order)
-    g.personas = dict(sorted(repo.by_id("persona").items(),
-                             key=lambda kv: (kv[1].meta.get("type") != "core", kv[1].title)))
+    g.personas = dict(
+        sorted(
+            repo.by_id("persona").items(),
+            key=lambda kv: (kv[1].meta.get("type") != "core", kv[1].title),
+        )
+    )
     g.overlays = {str(d.meta.get("capability")): d for d in repo.of_kind("overlay")}
-    by_domain, by_phase, referenced = defaultdict(list), defaultdict(list), defaultdict(list)
+    by_domain: dict[str, list[Document]] = defaultdict(list)
+    by_phase: dict[str, list[Document]] = defaultdict(list)
+    referenced: dict[str, list[Document]] = defaultdict(list)
     activities: dict[str, list[Activity]] = defaultdict(list)
     titles = {p.title.lower(): pid for pid, p in g.personas.items()} | {p: p for p in g.personas}
     for cap in g.capabilities.values():
-        by_domain[cap.meta.get("domain")].append(cap)
+        by_domain[str(cap.meta.get("domain"))].append(cap)
         for phase in cap.meta.get("phases") or []:
             by_phase[phase].append(cap)
         for other in cap.meta.get("related") or []:
             referenced[other].append(cap)
-        section = next((s for s in cap.sections
-                        if s.heading.text.lower() == "functional activities"), None)
+        section = next(
+            (s for s in cap.sections if s.heading.text.lower() == "functional activities"), None
+        )
         for child in section.children if section else ():
             pid = titles.get(child.heading.text.lower())
             if pid:
@@ -117,15 +128,17 @@ def build(repo: Repository, content_dir: str, playbooks_dir: str) -> Graph:
                 activities[pid].append(Activity(cap, child.heading, text))
     g.by_domain, g.by_phase, g.referenced_by = by_domain, by_phase, referenced
     g.activities = activities
-    backlinks = defaultdict(list)
+    backlinks: dict[str, list[Document]] = defaultdict(list)
     for doc in repo.documents:
         targets = {resolve(doc.path, link.target)[0] for link in doc.links}
-        for target in targets - {None, "", doc.path}:
-            backlinks[target].append(doc)
+        for target in targets:
+            if target and target != doc.path:
+                backlinks[target].append(doc)
     g.backlinks = backlinks
-    by_cap, by_role = defaultdict(list), defaultdict(list)
+    by_cap: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    by_role: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for act in repo.activities:
-        by_cap[act.get("capability")].append(act)
+        by_cap[str(act.get("capability"))].append(act)
         for role in act.get("assignments") or {}:
             by_role[role].append(act)
     g.raci_by_capability, g.raci_by_role = by_cap, by_role

@@ -36,17 +36,31 @@ def read_text(root: Path, rel: str) -> tuple[str | None, list[Diagnostic]]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return None, [
-            Diagnostic(rel, line, "not-utf8", f"file is not valid UTF-8 (byte {exc.start})",
-                       "save the file as UTF-8")
+            Diagnostic(
+                rel,
+                line,
+                "not-utf8",
+                f"file is not valid UTF-8 (byte {exc.start})",
+                "save the file as UTF-8",
+            )
         ]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        return None, [Diagnostic(rel, 1, "empty-file", "file is empty",
-                                 "add front matter with a `kind:` or delete the file")]
+        return None, [
+            Diagnostic(
+                rel,
+                1,
+                "empty-file",
+                "file is empty",
+                "add front matter with a `kind:` or delete the file",
+            )
+        ]
     return text, []
 
 
-def parse_yaml(text: str, rel: str, first_line: int) -> tuple[Any, dict[KeyPath, int], list[Diagnostic]]:
+def parse_yaml(
+    text: str, rel: str, first_line: int
+) -> tuple[Any, dict[KeyPath, int], list[Diagnostic]]:
     """Parse YAML safely, with the file line of every key and duplicate keys reported.
 
     `first_line` is the file line on which `text` starts, so errors count from the top of the file.
@@ -65,9 +79,20 @@ def parse_yaml(text: str, rel: str, first_line: int) -> tuple[Any, dict[KeyPath,
         line = first_line + (mark.line if mark else 0)
         column = (mark.column + 1) if mark else 1
         what = exc.problem or "invalid YAML"
-        return None, {}, [Diagnostic(rel, line, "yaml-syntax", f"YAML syntax error: {what}",
-                                     "check indentation, colons and quoting on this line",
-                                     column=column)]
+        return (
+            None,
+            {},
+            [
+                Diagnostic(
+                    rel,
+                    line,
+                    "yaml-syntax",
+                    f"YAML syntax error: {what}",
+                    "check indentation, colons and quoting on this line",
+                    column=column,
+                )
+            ],
+        )
     except yaml.YAMLError as exc:
         return None, {}, [Diagnostic(rel, first_line, "yaml-syntax", f"YAML error: {exc}")]
     finally:
@@ -75,18 +100,29 @@ def parse_yaml(text: str, rel: str, first_line: int) -> tuple[Any, dict[KeyPath,
     return _plain(data), lines, problems
 
 
-def _walk(node: Any, path: KeyPath, first: int, lines: dict[KeyPath, int],
-          problems: list[Diagnostic], rel: str) -> None:
+def _walk(
+    node: Any,
+    path: KeyPath,
+    first: int,
+    lines: dict[KeyPath, int],
+    problems: list[Diagnostic],
+    rel: str,
+) -> None:
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             key = str(key_node.value)
             line = first + key_node.start_mark.line
             if key in seen:
-                problems.append(Diagnostic(
-                    rel, line, "duplicate-key",
-                    f"duplicate key `{key}` (first defined on line {seen[key]})",
-                    "YAML keeps only the last value; remove or merge one of them"))
+                problems.append(
+                    Diagnostic(
+                        rel,
+                        line,
+                        "duplicate-key",
+                        f"duplicate key `{key}` (first defined on line {seen[key]})",
+                        "YAML keeps only the last value; remove or merge one of them",
+                    )
+                )
             seen.setdefault(key, line)
             lines[path + (key,)] = line
             _walk(value_node, path + (key,), first, lines, problems, rel)
@@ -110,17 +146,39 @@ def _plain(value: Any) -> Any:
 def split_front_matter(text: str, rel: str) -> tuple[str | None, str, int, list[Diagnostic]]:
     """Return (front matter, body, body's first line, diagnostics)."""
     if not text.startswith("---\n"):
-        return None, text, 1, [Diagnostic(
-            rel, 1, "missing-front-matter", "file has no YAML front matter",
-            "start the file with `---`, a `kind:` line and the kind's keys, then `---`")]
+        return (
+            None,
+            text,
+            1,
+            [
+                Diagnostic(
+                    rel,
+                    1,
+                    "missing-front-matter",
+                    "file has no YAML front matter",
+                    "start the file with `---`, a `kind:` line and the kind's keys, then `---`",
+                )
+            ],
+        )
     end = _FENCE.search(text, 4)
     if end is None:
-        return None, text, 1, [Diagnostic(rel, 1, "missing-front-matter",
-                                          "front matter is not closed",
-                                          "add a line `---` after the last front-matter key")]
-    front = text[4:end.start()]
+        return (
+            None,
+            text,
+            1,
+            [
+                Diagnostic(
+                    rel,
+                    1,
+                    "missing-front-matter",
+                    "front matter is not closed",
+                    "add a line `---` after the last front-matter key",
+                )
+            ],
+        )
+    front = text[4 : end.start()]
     body_line = front.count("\n") + 3
-    return front, text[end.end() + 1:], body_line, []
+    return front, text[end.end() + 1 :], body_line, []
 
 
 def parse_body(body: str, body_line: int) -> tuple[list[Heading], list[Link], list[Section]]:
@@ -197,9 +255,15 @@ def load_document(root: Path, rel: str) -> tuple[Document | None, list[Diagnosti
     if meta is None:
         return None, problems
     if not isinstance(meta, dict):
-        return None, problems + [Diagnostic(
-            rel, 2, "yaml-syntax", "front matter is not a mapping of keys to values",
-            "write front matter as `key: value` lines")]
+        return None, problems + [
+            Diagnostic(
+                rel,
+                2,
+                "yaml-syntax",
+                "front matter is not a mapping of keys to values",
+                "write front matter as `key: value` lines",
+            )
+        ]
     headings, links, sections = parse_body(body, body_line)
     doc = Document(rel, meta, key_lines, body, body_line, headings, links, sections)
     return doc, problems
@@ -213,8 +277,9 @@ def load_data_file(root: Path, rel: str) -> tuple[DataFile | None, list[Diagnost
     if data is None:
         return None, problems
     if not isinstance(data, dict):
-        return None, problems + [Diagnostic(rel, 1, "yaml-syntax",
-                                            "data file is not a mapping of keys to values")]
+        return None, problems + [
+            Diagnostic(rel, 1, "yaml-syntax", "data file is not a mapping of keys to values")
+        ]
     return DataFile(rel, data, key_lines), problems
 
 
@@ -248,8 +313,14 @@ def load(root: Path, dirs: list[str]) -> tuple[Repository, list[Diagnostic]]:
             if data is not None:
                 setattr(repo, DATA_FILES[name], data)
         else:
-            found = [Diagnostic(rel, 1, "unknown-file",
-                                f"`{name}` is not a known data file",
-                                f"data files are {', '.join(sorted(DATA_FILES))}")]
+            found = [
+                Diagnostic(
+                    rel,
+                    1,
+                    "unknown-file",
+                    f"`{name}` is not a known data file",
+                    f"data files are {', '.join(sorted(DATA_FILES))}",
+                )
+            ]
         problems += found
     return repo, problems

@@ -8,6 +8,11 @@ from typing import Any
 KeyPath = tuple[str | int, ...]
 
 
+def mapping(value: Any) -> dict[str, Any]:
+    """`value` if it is a mapping, else an empty one: rules read possibly-invalid data safely."""
+    return value if isinstance(value, dict) else {}
+
+
 @dataclass(frozen=True, slots=True)
 class Heading:
     level: int

@@ -31,31 +31,39 @@ def build(g: Graph, org_name: str, generated: list[str], packs: bool) -> list[Na
     personas = list(g.personas.values())
     core = [p for p in personas if p.meta.get("type") == "core"]
     allied = [p for p in personas if p.meta.get("type") != "core"]
-    framework.append({"Personas": take(core) + ([{"Allied personas": take(allied)}] if allied else [])})
+    framework.append(
+        {"Personas": take(core) + ([{"Allied personas": take(allied)}] if allied else [])}
+    )
     for kind, title in (("principle", "Principles"), ("phase", "Phases")):
         docs = sorted(g.repo.of_kind(kind), key=_order)
         if docs:
             framework.append({title: take(docs)})
     about = [d for d in g.repo.of_kind("page") if d.path.startswith(content + "about/")]
     placed.update(d.path for d in about)
-    rest = sorted((d for d in g.repo.of_kind("page") if d.path.startswith(content)
-                   and d.path not in placed), key=lambda d: d.path)
+    rest = sorted(
+        (d for d in g.repo.of_kind("page") if d.path.startswith(content) and d.path not in placed),
+        key=lambda d: d.path,
+    )
     framework += take(rest)
 
     org: list[NavItem] = [{"Overview": "organization/index.md"}]
     if g.charter:
         org.append({g.charter.title: g.docs_path[g.charter.path]})
-    org += [{"Who does what (RACI)": "organization/raci.md"},
-            {"Maturity overview": "organization/maturity.md"},
-            {"Adoption roadmap": ["organization/adoption/index.md", *_entries(g, g.adoption)]},
-            {"Roles": [{r["title"]: f"organization/roles/{rid}.md"} for rid, r in g.roles.items()]}]
+    org += [
+        {"Who does what (RACI)": "organization/raci.md"},
+        {"Maturity overview": "organization/maturity.md"},
+        {"Adoption roadmap": ["organization/adoption/index.md", *_entries(g, g.adoption)]},
+        {"Roles": [{r["title"]: f"organization/roles/{rid}.md"} for rid, r in g.roles.items()]},
+    ]
     nav: list[NavItem] = [{"Home": "index.md"}, {"FinOps Framework": framework}, {org_name: org}]
     if packs:
         nav.append({"Onboarding packs": "packs/index.md"})
     about_nav = _entries(g, sorted(about, key=lambda d: d.path))
-    about_nav += [{"Review status": "about/review-status.md"},
-                  {"Check codes": "about/check-codes.md"},
-                  {"Content model reference": "about/content-model-reference.md"}]
+    about_nav += [
+        {"Review status": "about/review-status.md"},
+        {"Check codes": "about/check-codes.md"},
+        {"Content model reference": "about/content-model-reference.md"},
+    ]
     nav.append({"About this site": about_nav})
     known = set(generated) | set(g.docs_path.values())
     return _prune(nav, known)
@@ -63,13 +71,13 @@ def build(g: Graph, org_name: str, generated: list[str], packs: bool) -> list[Na
 
 def _prune(items: list[NavItem], known: set[str]) -> list[NavItem]:
     """Drop entries whose page does not exist (e.g. no charter or no packs in a small repo)."""
-    out = []
+    out: list[NavItem] = []
     for item in items:
         if isinstance(item, str):
             if item in known:
                 out.append(item)
             continue
-        (title, value), = item.items()
+        ((title, value),) = item.items()
         if isinstance(value, list):
             kept = _prune(value, known)
             if kept:

@@ -44,7 +44,10 @@ def run_packs(config_file: Path, ids: list[str], out: Path | None) -> int:
     for n, pack in enumerate(chosen):
         print(f"\r{_bar(n, len(chosen))} rendering {pack.id}…", end="", file=sys.stderr, flush=True)
         done = render(site, pack, config, out_dir, templates)
-        print(f"\r{_bar(n + 1, len(chosen))} {pack.id}: {done.pages} pages in "
-              f"{done.seconds:.1f} s -> {done.pdf}", file=sys.stderr)
+        print(
+            f"\r{_bar(n + 1, len(chosen))} {pack.id}: {done.pages} pages in "
+            f"{done.seconds:.1f} s -> {done.pdf}",
+            file=sys.stderr,
+        )
     print(f"finops-kb: {len(chosen)} packs in {time.perf_counter() - start:.1f} s", file=sys.stderr)
     return 0

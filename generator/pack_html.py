@@ -18,7 +18,7 @@ import markdown
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from . import views
+from . import org_views
 from .graph import Graph, section_text
 from .model import Document
 from .packs import Pack, audience_capabilities, audience_raci
@@ -51,24 +51,38 @@ def _capability(site: Site, pack: Pack, cap: Document) -> str:
     for name in ("Definition", "Why it matters"):
         heading = next((h for h in cap.headings if h.level == 2 and h.text == name), None)
         if heading:
-            out += [f"## {name}", "", section_text(cap, heading, [h for h in cap.headings
-                                                               if h.level <= 2]), ""]
+            out += [
+                f"## {name}",
+                "",
+                section_text(cap, heading, [h for h in cap.headings if h.level <= 2]),
+                "",
+            ]
     mine = [a for p in pack.personas for a in g.activities.get(p, []) if a.capability is cap]
     for act in mine:
         out += [f"## What {act.heading.text} does here", "", act.text, ""]
     overlay = g.overlays.get(cap.id)
     if overlay:
-        out += [f"## In {site.org_name}", "",
-                f"**Owner:** {role_link(g, here, str(overlay.meta.get('owner')))} · "
-                f"**Maturity:** {maturity_cell(g, cap.id)}", ""]
+        out += [
+            f"## In {site.org_name}",
+            "",
+            f"**Owner:** {role_link(g, here, str(overlay.meta.get('owner')))} · "
+            f"**Maturity:** {maturity_cell(g, cap.id)}",
+            "",
+        ]
         kpis = [k for k in overlay.meta.get("kpis") or [] if isinstance(k, dict)]
         if kpis:
             out += ["| Our KPI | Target | Current |", "|---|---|---|"]
-            out += [f"| {cell(k.get('name'))} | {cell(k.get('target', '—'))} | "
-                    f"{cell(k.get('current', '—'))} |" for k in kpis]
+            out += [
+                f"| {cell(k.get('name'))} | {cell(k.get('target', '—'))} | "
+                f"{cell(k.get('current', '—'))} |"
+                for k in kpis
+            ]
             out.append("")
-    rows = [a for a in g.raci_by_capability.get(cap.id, [])
-            if set(pack.roles) & set(a.get("assignments") or {})]
+    rows = [
+        a
+        for a in g.raci_by_capability.get(cap.id, [])
+        if set(pack.roles) & set(a.get("assignments") or {})
+    ]
     if rows:
         out += ["## Your part in our RACI", "", raci_table(site, here, rows, False), ""]
     return "\n".join(out) + attribution(cap)
@@ -88,8 +102,10 @@ def chapters(site: Site, pack: Pack) -> list[Chapter]:
             doc = docs[pages[arg]]
             add(doc.title, arg, _body(doc))
         elif kind == "section":
-            members = sorted((d for p, d in pages.items() if p.startswith(arg + "/")),
-                             key=lambda p: (docs[p].meta.get("order", 999), docs[p].title))
+            members = sorted(
+                (d for p, d in pages.items() if p.startswith(arg + "/")),
+                key=lambda p: (docs[p].meta.get("order", 999), docs[p].title),
+            )
             text = "\n\n".join(f"## {docs[p].title}\n\n{demote(_body(docs[p]))}" for p in members)
             add(arg.replace("-", " ").capitalize(), f"{arg}/index.md", text)
         elif kind == "capabilities":
@@ -97,26 +113,41 @@ def chapters(site: Site, pack: Pack) -> list[Chapter]:
                 add(cap.title, g.docs_path[cap.path], _capability(site, pack, cap))
         elif kind == "raci":
             here = "organization/raci.md"
-            add("Who does what: your activities", here,
+            add(
+                "Who does what: your activities",
+                here,
                 "Activities in which your roles are responsible (R), accountable (A), consulted "
-                "(C) or informed (I).\n\n" + raci_table(site, here, audience_raci(g, pack), True))
+                "(C) or informed (I).\n\n" + raci_table(site, here, audience_raci(g, pack), True),
+            )
         elif kind == "charter" and g.charter:
-            add(g.charter.title, g.docs_path[g.charter.path],
-                _strip_h1(views.charter(site, g.charter)))
+            add(
+                g.charter.title,
+                g.docs_path[g.charter.path],
+                _strip_h1(org_views.charter(site, g.charter)),
+            )
         elif kind == "adoption" and g.adoption:
             here = "organization/adoption/index.md"
-            text = views.adoption_progress(site, here) + "\n\n" + "\n\n".join(
-                f"## {d.title}\n\n{demote(_body(d))}" for d in g.adoption)
+            text = (
+                org_views.adoption_progress(site, here)
+                + "\n\n"
+                + "\n\n".join(f"## {d.title}\n\n{demote(_body(d))}" for d in g.adoption)
+            )
             add("Adoption roadmap", here, text)
         elif kind == "maturity":
-            add("Maturity overview", "organization/maturity.md",
-                _strip_h1(views.maturity_overview(site)))
+            add(
+                "Maturity overview",
+                "organization/maturity.md",
+                _strip_h1(org_views.maturity_overview(site)),
+            )
         elif kind == "contacts":
             add("Key contacts", "organization/index.md", _contacts(site, pack))
         elif kind == "roles":
             for rid in pack.roles:
-                add(str(g.roles[rid]["title"]), f"organization/roles/{rid}.md",
-                    _strip_h1(views.role_page(site, rid)))
+                add(
+                    str(g.roles[rid]["title"]),
+                    f"organization/roles/{rid}.md",
+                    _strip_h1(org_views.role_page(site, rid)),
+                )
     return out
 
 
@@ -126,8 +157,10 @@ def _contacts(site: Site, pack: Pack) -> str:
     first = [r for r in g.roles if r in pack.roles] + [r for r in g.roles if r not in pack.roles]
     for rid in first:
         role = g.roles[rid]
-        rows.append(f"| {role_link(g, here, rid)} | {cell(role.get('team', '—'))} | "
-                    f"{cell(role.get('contact', '—'))} |")
+        rows.append(
+            f"| {role_link(g, here, rid)} | {cell(role.get('team', '—'))} | "
+            f"{cell(role.get('contact', '—'))} |"
+        )
     return "Your own roles come first.\n\n" + "\n".join(rows)
 
 
@@ -164,25 +197,37 @@ def _convert(ch: Chapter, targets: dict[str, str], md: markdown.Markdown) -> Mar
 def version(root: Path) -> str:
     """The Git tag or commit of the content, for the cover."""
     try:
-        out = subprocess.run(["git", "describe", "--tags", "--always", "--dirty"], cwd=root,
-                             capture_output=True, text=True, timeout=10)
+        out = subprocess.run(
+            ["git", "describe", "--tags", "--always", "--dirty"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
     except (OSError, subprocess.SubprocessError):
         return "unversioned"
     return out.stdout.strip() or "unversioned"
 
 
-def render_html(site: Site, pack: Pack, root: Path, today: dt.date,
-                template_dirs: list[Path] | None = None) -> str:
+def render_html(
+    site: Site, pack: Pack, root: Path, today: dt.date, template_dirs: list[Path] | None = None
+) -> str:
     chs = chapters(site, pack)
     md = markdown.Markdown(extensions=EXTENSIONS)
     targets = _link_map(chs)
     for ch in chs:
         ch.html = _convert(ch, targets, md)
     dirs = [*(template_dirs or []), TEMPLATES]
-    env = Environment(loader=FileSystemLoader([str(d) for d in dirs]),
-                      autoescape=select_autoescape(["html"]))
+    env = Environment(
+        loader=FileSystemLoader([str(d) for d in dirs]), autoescape=select_autoescape(["html"])
+    )
     css = env.loader.get_source(env, "pack.css")[0]  # type: ignore[union-attr]
-    context: dict[str, Any] = {"org": site.org_name, "pack": pack, "chapters": chs,
-                               "version": version(root), "date": today.isoformat(),
-                               "css": Markup(css)}
+    context: dict[str, Any] = {
+        "org": site.org_name,
+        "pack": pack,
+        "chapters": chs,
+        "version": version(root),
+        "date": today.isoformat(),
+        "css": Markup(css),
+    }
     return env.get_template("pack.html").render(context)

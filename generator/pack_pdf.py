@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config
-from .packs import Pack
 from .pack_html import render_html
+from .packs import Pack
 from .pages import Site
 
 log = logging.getLogger("generator.pack")
@@ -34,8 +34,9 @@ def _no_network(url: str, *args: Any, **kwargs: Any) -> Any:
     return default_url_fetcher(url, *args, **kwargs)
 
 
-def render(site: Site, pack: Pack, config: Config, out_dir: Path,
-           template_dirs: list[Path] | None = None) -> Rendered:
+def render(
+    site: Site, pack: Pack, config: Config, out_dir: Path, template_dirs: list[Path] | None = None
+) -> Rendered:
     """Write `<id>.pdf` and its print-ready `<id>.html` into `out_dir`."""
     from weasyprint import HTML
 

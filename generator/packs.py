@@ -8,10 +8,20 @@ from typing import Any
 from .config import Config
 from .diagnostics import Diagnostic
 from .graph import Graph
+from .model import mapping
 from .schema import did_you_mean
 
-INCLUDES = ("page", "section", "capabilities", "raci", "charter", "adoption", "maturity",
-            "contacts", "roles")
+INCLUDES = (
+    "page",
+    "section",
+    "capabilities",
+    "raci",
+    "charter",
+    "adoption",
+    "maturity",
+    "contacts",
+    "roles",
+)
 BARE = ("raci", "charter", "adoption", "maturity", "contacts", "roles")
 
 
@@ -52,55 +62,119 @@ def resolve(config: Config, g: Graph) -> tuple[list[Pack], list[Diagnostic]]:
             problems.append(_err(config, (i, "id"), f"pack `{pid}` is defined twice"))
         seen.add(pid)
         unknown = set(spec) - {"id", "title", "audience", "include"}
-        problems += [_err(config, (i, k), f"pack `{pid}`: unknown key `{k}`",
-                          did_you_mean(k, ["id", "title", "audience", "include"])) for k in unknown]
-        audience = spec.get("audience") if isinstance(spec.get("audience"), dict) else {}
+        problems += [
+            _err(
+                config,
+                (i, k),
+                f"pack `{pid}`: unknown key `{k}`",
+                did_you_mean(k, ["id", "title", "audience", "include"]),
+            )
+            for k in unknown
+        ]
+        audience = mapping(spec.get("audience"))
         personas = [p for p in audience.get("personas") or [] if isinstance(p, str)]
         roles = [r for r in audience.get("roles") or [] if isinstance(r, str)]
         for j, p in enumerate(personas):
             if p not in g.personas:
-                problems.append(_err(config, (i, "audience", "personas", j),
-                                     f"pack `{pid}`: unknown persona `{p}`",
-                                     did_you_mean(p, g.personas)))
+                problems.append(
+                    _err(
+                        config,
+                        (i, "audience", "personas", j),
+                        f"pack `{pid}`: unknown persona `{p}`",
+                        did_you_mean(p, g.personas),
+                    )
+                )
         for j, r in enumerate(roles):
             if r not in g.roles:
-                problems.append(_err(config, (i, "audience", "roles", j),
-                                     f"pack `{pid}`: unknown role `{r}`", did_you_mean(r, g.roles)))
+                problems.append(
+                    _err(
+                        config,
+                        (i, "audience", "roles", j),
+                        f"pack `{pid}`: unknown role `{r}`",
+                        did_you_mean(r, g.roles),
+                    )
+                )
         if not personas and not roles:
-            problems.append(_err(config, (i,), f"pack `{pid}` has no audience",
-                                 "add `audience: {personas: [...], roles: [...]}`"))
-        all_personas = list(dict.fromkeys(
-            personas + [str(g.roles[r].get("persona")) for r in roles if r in g.roles]))
-        all_roles = list(dict.fromkeys(
-            roles + [r for r, v in g.roles.items() if v.get("persona") in personas]))
+            problems.append(
+                _err(
+                    config,
+                    (i,),
+                    f"pack `{pid}` has no audience",
+                    "add `audience: {personas: [...], roles: [...]}`",
+                )
+            )
+        all_personas = list(
+            dict.fromkeys(
+                personas + [str(g.roles[r].get("persona")) for r in roles if r in g.roles]
+            )
+        )
+        all_roles = list(
+            dict.fromkeys(roles + [r for r, v in g.roles.items() if v.get("persona") in personas])
+        )
         words = [g.personas[p].title for p in personas if p in g.personas]
         words += [str(g.roles[r]["title"]) for r in roles if r in g.roles]
         pack = Pack(pid, str(spec.get("title") or pid), all_personas, all_roles, ", ".join(words))
         for j, item in enumerate(spec.get("include") or []):
-            kind, arg = (item, None) if isinstance(item, str) else (
-                next(iter(item.items())) if isinstance(item, dict) and len(item) == 1 else ("", None))
+            kind, arg = (
+                (item, None)
+                if isinstance(item, str)
+                else (
+                    next(iter(item.items()))
+                    if isinstance(item, dict) and len(item) == 1
+                    else ("", None)
+                )
+            )
             where = (i, "include", j)
             if kind not in INCLUDES:
-                problems.append(_err(config, where, f"pack `{pid}`: unknown include `{item}`",
-                                     did_you_mean(str(kind), INCLUDES)
-                                     or "use one of: " + ", ".join(INCLUDES)))
+                problems.append(
+                    _err(
+                        config,
+                        where,
+                        f"pack `{pid}`: unknown include `{item}`",
+                        did_you_mean(str(kind), INCLUDES) or "use one of: " + ", ".join(INCLUDES),
+                    )
+                )
             elif kind == "page" and arg not in pages:
-                problems.append(_err(config, where, f"pack `{pid}`: unknown page `{arg}`",
-                                     did_you_mean(str(arg), pages) or "give a path inside content/"))
+                problems.append(
+                    _err(
+                        config,
+                        where,
+                        f"pack `{pid}`: unknown page `{arg}`",
+                        did_you_mean(str(arg), pages) or "give a path inside content/",
+                    )
+                )
             elif kind == "section" and arg not in sections:
-                problems.append(_err(config, where, f"pack `{pid}`: unknown section `{arg}`",
-                                     did_you_mean(str(arg), sections)
-                                     or "use a folder of content/: " + ", ".join(sorted(sections))))
+                problems.append(
+                    _err(
+                        config,
+                        where,
+                        f"pack `{pid}`: unknown section `{arg}`",
+                        did_you_mean(str(arg), sections)
+                        or "use a folder of content/: " + ", ".join(sorted(sections)),
+                    )
+                )
             elif kind == "capabilities" and not audience_capabilities(g, pack, arg):
-                problems.append(_err(config, where, f"pack `{pid}`: the capability selection "
-                                     "is empty", "widen the audience or list capability ids"))
+                problems.append(
+                    _err(
+                        config,
+                        where,
+                        f"pack `{pid}`: the capability selection is empty",
+                        "widen the audience or list capability ids",
+                    )
+                )
             elif kind == "raci" and not audience_raci(g, pack):
                 problems.append(_err(config, where, f"pack `{pid}`: the audience has no RACI rows"))
             else:
                 pack.chapters.append((kind, arg))
         if not pack.chapters and not any(d.message.startswith(f"pack `{pid}`") for d in problems):
-            problems.append(_err(config, (i,), f"pack `{pid}` selects nothing",
-                                 "add `include:` entries, e.g. `- page: what-is-finops.md`"))
+            problems.append(
+                _err(
+                    config,
+                    (i,),
+                    f"pack `{pid}` selects nothing",
+                    "add `include:` entries, e.g. `- page: what-is-finops.md`",
+                )
+            )
         packs.append(pack)
     return packs, problems
 
@@ -114,7 +188,7 @@ def audience_capabilities(g: Graph, pack: Pack, arg: Any) -> list[Any]:
     owned = {c for c, o in g.overlays.items() if o.meta.get("owner") in pack.roles}
     out = []
     for cap in g.capabilities.values():
-        personas = cap.meta.get("personas") if isinstance(cap.meta.get("personas"), dict) else {}
+        personas = mapping(cap.meta.get("personas"))
         involved = set(personas.get("lead") or []) | set(personas.get("involved") or [])
         if involved & wanted or cap.id in owned:
             out.append(cap)

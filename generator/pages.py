@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .graph import Graph, relative
-from .model import Document
+from .model import Document, mapping
 from .rules.links import resolve
 
 _LINK = re.compile(r"(\]\()([^)\s]+)((?:\s+\"[^\"]*\")?\))")
@@ -33,7 +33,11 @@ class Site:
     """MkDocs' `use_directory_urls`: decides the URLs written into raw HTML."""
 
     def edit_url(self, doc: Document) -> str:
-        return f"{self.repo_url.rstrip('/')}/edit/{self.edit_branch}/{doc.path}" if self.repo_url else ""
+        return (
+            f"{self.repo_url.rstrip('/')}/edit/{self.edit_branch}/{doc.path}"
+            if self.repo_url
+            else ""
+        )
 
 
 def url_of(docs: str, directory_urls: bool) -> str:
@@ -59,9 +63,13 @@ def href(site: Site, here: str, target: str, anchor: str = "") -> str:
 
 def site_for(graph: Graph, directory_urls: bool = False) -> Site:
     org = graph.repo.organization.data if graph.repo.organization else {}
-    return Site(graph, str(org.get("name") or "Our organization"),
-                str(org.get("repository_url") or ""), str(org.get("edit_branch") or "main"),
-                directory_urls)
+    return Site(
+        graph,
+        str(org.get("name") or "Our organization"),
+        str(org.get("repository_url") or ""),
+        str(org.get("edit_branch") or "main"),
+        directory_urls,
+    )
 
 
 def cell(text: Any) -> str:
@@ -114,8 +122,10 @@ def attribution(doc: Document) -> str:
     if not isinstance(sources, list) or not sources:
         return ""
     named = ", ".join(f"[{s.get('title')}]({s.get('url')})" for s in sources if isinstance(s, dict))
-    return (f'\n\n<div class="fkb-credit" markdown>\nAdapted from {named} by the {FOUNDATION}, '
-            f"licensed under {LICENSE}. Rewritten in our own words; changes were made.\n</div>\n")
+    return (
+        f'\n\n<div class="fkb-credit" markdown>\nAdapted from {named} by the {FOUNDATION}, '
+        f"licensed under {LICENSE}. Rewritten in our own words; changes were made.\n</div>\n"
+    )
 
 
 def raci_table(site: Site, here: str, rows: list[dict[str, Any]], with_capability: bool) -> str:
@@ -138,20 +148,31 @@ def raci_table(site: Site, here: str, rows: list[dict[str, Any]], with_capabilit
 
 def _overlay(site: Site, here: str, cap: Document, overlay: Document) -> str:
     g, m = site.graph, overlay.meta
-    mat = m.get("maturity") if isinstance(m.get("maturity"), dict) else {}
-    facts = [f"**Owner:** {role_link(g, here, str(m.get('owner')))}",
-             f"**Maturity:** {level(mat.get('current'))} → {level(mat.get('target'))}"
-             + (f" (assessed {mat['assessed']})" if mat.get("assessed") else "")]
+    mat = mapping(m.get("maturity"))
+    facts = [
+        f"**Owner:** {role_link(g, here, str(m.get('owner')))}",
+        f"**Maturity:** {level(mat.get('current'))} → {level(mat.get('target'))}"
+        + (f" (assessed {mat['assessed']})" if mat.get("assessed") else ""),
+    ]
     edit = site.edit_url(overlay)
     if edit:
         facts.append(f"[Edit our practice]({edit}){{ .fkb-edit }}")
-    out = [f"## In {site.org_name} {{ #in-our-organization }}", "",
-           '<div class="fkb-overlay" markdown>', "", " · ".join(facts), ""]
+    out = [
+        f"## In {site.org_name} {{ #in-our-organization }}",
+        "",
+        '<div class="fkb-overlay" markdown>',
+        "",
+        " · ".join(facts),
+        "",
+    ]
     kpis = [k for k in m.get("kpis") or [] if isinstance(k, dict)]
     if kpis:
         out += ["| Our KPI | Target | Current | How it is measured |", "|---|---|---|---|"]
-        out += [f"| {cell(k.get('name'))} | {cell(k.get('target', '—'))} | "
-                f"{cell(k.get('current', '—'))} | {cell(k.get('formula', '—'))} |" for k in kpis]
+        out += [
+            f"| {cell(k.get('name'))} | {cell(k.get('target', '—'))} | "
+            f"{cell(k.get('current', '—'))} | {cell(k.get('formula', '—'))} |"
+            for k in kpis
+        ]
         out.append("")
     out += [demote(rewrite_links(overlay.body, overlay, here, g)).strip(), "", "</div>", ""]
     return "\n".join(out)
@@ -160,8 +181,10 @@ def _overlay(site: Site, here: str, cap: Document, overlay: Document) -> str:
 def capability(site: Site, doc: Document, here: str) -> str:
     g, m = site.graph, doc.meta
     domain = next((d for d in g.domains if d.id == m.get("domain")), None)
-    personas = m.get("personas") if isinstance(m.get("personas"), dict) else {}
-    lead = [page_link(g, here, g.personas[p]) for p in personas.get("lead") or [] if p in g.personas]
+    personas = mapping(m.get("personas"))
+    lead = [
+        page_link(g, here, g.personas[p]) for p in personas.get("lead") or [] if p in g.personas
+    ]
     facts = []
     if domain:
         facts.append(f"**Domain:** {page_link(g, here, domain)}")
@@ -172,11 +195,22 @@ def capability(site: Site, doc: Document, here: str) -> str:
         facts.append("**Led by:** " + ", ".join(lead))
     aliases = [a for a in m.get("aliases") or [] if isinstance(a, dict)]
     if aliases:
-        facts.append("**Formerly:** " + "; ".join(
-            f"{a.get('title')} (`{a.get('slug')}`" + (f", {a['framework']}" if a.get("framework") else "")
-            + ")" for a in aliases))
-    parts = [f'<div class="fkb-facts" markdown>\n{m.get("summary", "")}\n\n'
-             + " · ".join(facts) + "\n</div>\n", doc.body.rstrip(), ""]
+        facts.append(
+            "**Formerly:** "
+            + "; ".join(
+                f"{a.get('title')} (`{a.get('slug')}`"
+                + (f", {a['framework']}" if a.get("framework") else "")
+                + ")"
+                for a in aliases
+            )
+        )
+    parts = [
+        f'<div class="fkb-facts" markdown>\n{m.get("summary", "")}\n\n'
+        + " · ".join(facts)
+        + "\n</div>\n",
+        doc.body.rstrip(),
+        "",
+    ]
     overlay = g.overlays.get(doc.id)
     if overlay:
         parts.append(_overlay(site, here, doc, overlay))
@@ -197,18 +231,25 @@ def capability(site: Site, doc: Document, here: str) -> str:
 def footer(site: Site, doc: Document, here: str) -> str:
     """Backlinks, review status and the framework credit, shared by every page."""
     g, out = site.graph, []
-    links = [d for d in g.backlinks.get(doc.path, []) if d.path in g.docs_path
-             and g.docs_path[d.path] != here and d.kind != "capability"]
+    links = [
+        d
+        for d in g.backlinks.get(doc.path, [])
+        if d.path in g.docs_path and g.docs_path[d.path] != here and d.kind != "capability"
+    ]
     if links:
         out.append("**Referenced by:** " + ", ".join(page_link(g, here, d) for d in links))
     reviewed = doc.meta.get("last_reviewed")
     if reviewed:
-        owner = doc.meta.get("owner") or (g.overlays[doc.id].meta.get("owner")
-                                          if doc.kind == "capability" and doc.id in g.overlays
-                                          else None)
+        owner = doc.meta.get("owner") or (
+            g.overlays[doc.id].meta.get("owner")
+            if doc.kind == "capability" and doc.id in g.overlays
+            else None
+        )
         who = f" by {role_link(g, here, str(owner))}" if owner else ""
         out.append(f"Last reviewed {reviewed}{who}.")
-    text = '\n\n<div class="fkb-footer" markdown>\n' + "\n\n".join(out) + "\n</div>\n" if out else ""
+    text = (
+        '\n\n<div class="fkb-footer" markdown>\n' + "\n\n".join(out) + "\n</div>\n" if out else ""
+    )
     return text + attribution(doc)
 
 
@@ -223,10 +264,17 @@ def maturity_cell(g: Graph, cap_id: str) -> str:
 def domain(site: Site, doc: Document, here: str) -> str:
     g = site.graph
     caps = g.by_domain.get(doc.id, [])
-    table = ["## Capabilities in this domain", "",
-             f"| Capability | What it achieves | {cell(site.org_name)}: now → target |", "|---|---|---|"]
-    table += [f"| {page_link(g, here, c)} | {cell(c.meta.get('summary', ''))} | "
-              f"{maturity_cell(g, c.id)} |" for c in caps]
+    table = [
+        "## Capabilities in this domain",
+        "",
+        f"| Capability | What it achieves | {cell(site.org_name)}: now → target |",
+        "|---|---|---|",
+    ]
+    table += [
+        f"| {page_link(g, here, c)} | {cell(c.meta.get('summary', ''))} | "
+        f"{maturity_cell(g, c.id)} |"
+        for c in caps
+    ]
     return doc.body.rstrip() + "\n\n" + "\n".join(table) + "\n" + footer(site, doc, here)
 
 
@@ -235,19 +283,31 @@ def persona(site: Site, doc: Document, here: str) -> str:
     out = [doc.body.rstrip(), ""]
     roles = [rid for rid, r in g.roles.items() if r.get("persona") == doc.id]
     if roles:
-        out += [f"## In {site.org_name}", "",
-                "Roles with this persona: " + ", ".join(role_link(g, here, r) for r in roles) + ".",
-                ""]
+        out += [
+            f"## In {site.org_name}",
+            "",
+            "Roles with this persona: " + ", ".join(role_link(g, here, r) for r in roles) + ".",
+            "",
+        ]
     acts = g.activities.get(doc.id, [])
     if acts:
-        out += ["## Activities across capabilities", "",
-                f"What the {doc.title} persona does in each capability, gathered from the "
-                "capability pages.", ""]
+        out += [
+            "## Activities across capabilities",
+            "",
+            f"What the {doc.title} persona does in each capability, gathered from the "
+            "capability pages.",
+            "",
+        ]
         for act in acts:
-            out += [f"### {act.capability.title}", "",
-                    rewrite_links(act.text, act.capability, here, g), "",
-                    f"[Read {act.capability.title} in full]"
-                    f"({relative(here, g.docs_path[act.capability.path], act.heading.slug)})", ""]
+            out += [
+                f"### {act.capability.title}",
+                "",
+                rewrite_links(act.text, act.capability, here, g),
+                "",
+                f"[Read {act.capability.title} in full]"
+                f"({relative(here, g.docs_path[act.capability.path], act.heading.slug)})",
+                "",
+            ]
     return "\n".join(out) + footer(site, doc, here)
 
 
@@ -262,7 +322,9 @@ def phase(site: Site, doc: Document, here: str) -> str:
 def render(site: Site, doc: Document) -> str:
     """The full Markdown of a content page as the site shows it."""
     here = site.graph.docs_path[doc.path]
-    kind = {"capability": capability, "domain": domain, "persona": persona, "phase": phase}.get(doc.kind)
+    kind = {"capability": capability, "domain": domain, "persona": persona, "phase": phase}.get(
+        doc.kind
+    )
     if kind:
         return kind(site, doc, here)
     return doc.body.rstrip() + "\n" + footer(site, doc, here)

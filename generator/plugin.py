@@ -46,11 +46,16 @@ class FinOpsPlugin(BasePlugin):  # type: ignore[type-arg]
         for ext in NEEDED_EXTENSIONS:
             if ext not in config.markdown_extensions:
                 config.markdown_extensions.append(ext)
-        self.graph = graph_stage.build(self.result.repo, self.core.content_dir, self.core.playbooks_dir)
+        self.graph = graph_stage.build(
+            self.result.repo, self.core.content_dir, self.core.playbooks_dir
+        )
         self.site = pages.site_for(self.graph, bool(config.use_directory_urls))
-        self.by_src = {path: doc for doc in self.result.repo.documents
-                       if (path := self.graph.docs_path.get(doc.path))
-                       and doc.path.startswith(self.core.content_dir + "/")}
+        self.by_src = {
+            path: doc
+            for doc in self.result.repo.documents
+            if (path := self.graph.docs_path.get(doc.path))
+            and doc.path.startswith(self.core.content_dir + "/")
+        }
         return config
 
     def on_files(self, files: Files, config: Any) -> Files:
@@ -70,8 +75,8 @@ class FinOpsPlugin(BasePlugin):  # type: ignore[type-arg]
             if files.get_file_from_path(path) is None:
                 files.append(File.generated(config, path, content=html))
         if not config.nav:
-            packs = any(f.src_uri == "packs/index.md" for f in files)
-            config.nav = nav.build(self.graph, self.site.org_name, list(generated), packs)
+            has_packs = any(f.src_uri == "packs/index.md" for f in files)
+            config.nav = nav.build(self.graph, self.site.org_name, list(generated), has_packs)
         return files
 
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
@@ -87,9 +92,8 @@ class FinOpsPlugin(BasePlugin):  # type: ignore[type-arg]
         return server
 
     def on_post_build(self, config: Any) -> None:
-        from .sitecheck import check_site
-
         from .pack_pdf import render
+        from .sitecheck import check_site
 
         out = Path(config.site_dir) / "packs"
         theme = [Path(config.theme.custom_dir) / "pack"] if config.theme.custom_dir else []

@@ -11,11 +11,32 @@ from .schema import schema_files
 
 
 def check_codes() -> str:
-    out = ["# Check codes", "", "Every problem `finops-kb check` reports has one of these codes. "
-           "Severities can be changed per code under the plugin's `severity:` option.", ""]
+    out = [
+        "# Check codes",
+        "",
+        "Every problem `finops-kb check` reports has one of these codes. "
+        "Severities can be changed per code under the plugin's `severity:` option.",
+        "",
+    ]
     for code, c in CODES.items():
-        out += [f"## {code}", "", f"*Default severity: {c.severity}.* {c.summary}", "",
-                "Wrong:", "", "```", c.bad, "```", "", "Right:", "", "```", c.good, "```", ""]
+        out += [
+            f"## {code}",
+            "",
+            f"*Default severity: {c.severity}.* {c.summary}",
+            "",
+            "Wrong:",
+            "",
+            "```",
+            c.bad,
+            "```",
+            "",
+            "Right:",
+            "",
+            "```",
+            c.good,
+            "```",
+            "",
+        ]
     return "\n".join(out)
 
 
@@ -44,7 +65,9 @@ def _fields(schema: dict[str, Any], defs: dict[str, Any], prefix: str = "") -> l
             ref = sub["$ref"].split("/")[-1]
             target = {**(defs.get(ref) or defs.get("review", {}).get(ref, {})), **sub}
         desc = str(target.get("description", "")).replace("|", "\\|")
-        rows.append(f"| `{name}` | {_type(sub, defs)} | {'yes' if key in required else ''} | {desc} |")
+        rows.append(
+            f"| `{name}` | {_type(sub, defs)} | {'yes' if key in required else ''} | {desc} |"
+        )
         items = target.get("items", {}) if target.get("type") == "array" else target
         if isinstance(items, dict) and items.get("properties"):
             rows += _fields(items, defs, name + ("[]." if target.get("type") == "array" else "."))
@@ -54,18 +77,35 @@ def _fields(schema: dict[str, Any], defs: dict[str, Any], prefix: str = "") -> l
 def content_model() -> str:
     files = schema_files()
     defs = json.loads(files["common.json"])["$defs"]
-    out = ["# Content model reference", "",
-           "Generated from the JSON Schemas shipped with finops-kb (`finops-kb schema`), which are "
-           "also what `finops-kb check` validates against.", ""]
+    out = [
+        "# Content model reference",
+        "",
+        "Generated from the JSON Schemas shipped with finops-kb (`finops-kb schema`), which are "
+        "also what `finops-kb check` validates against.",
+        "",
+    ]
     for name in sorted(files):
         if name == "common.json":
             continue
         schema = json.loads(files[name])
-        out += [f"## {name[:-5]}", "", str(schema.get("title", "")), "",
-                "| Key | Type | Required | Meaning |", "|---|---|---|---|", *_fields(schema, defs), ""]
+        out += [
+            f"## {name[:-5]}",
+            "",
+            str(schema.get("title", "")),
+            "",
+            "| Key | Type | Required | Meaning |",
+            "|---|---|---|---|",
+            *_fields(schema, defs),
+            "",
+        ]
         sections = REQUIRED.get(name[:-5])
         if sections:
-            out += ["Required sections: " + " · ".join(
-                f"`## {n}`" + (" (" + ", ".join(f"`### {c}`" for c in cs) + ")" if cs else "")
-                for n, cs in sections), ""]
+            out += [
+                "Required sections: "
+                + " · ".join(
+                    f"`## {n}`" + (" (" + ", ".join(f"`### {c}`" for c in cs) + ")" if cs else "")
+                    for n, cs in sections
+                ),
+                "",
+            ]
     return "\n".join(out)

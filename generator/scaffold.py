@@ -51,8 +51,12 @@ last_reviewed: {today}""",
 title: {title}
 last_reviewed: {today}""",
 }
-WHERE = {"capability": "{content}/capabilities/{id}.md", "overlay": "{playbooks}/capabilities/{id}.md",
-         "adoption-phase": "{playbooks}/adoption/{id}.md", "page": "{content}/{id}.md"}
+WHERE = {
+    "capability": "{content}/capabilities/{id}.md",
+    "overlay": "{playbooks}/capabilities/{id}.md",
+    "adoption-phase": "{playbooks}/adoption/{id}.md",
+    "page": "{content}/{id}.md",
+}
 
 
 def create(config: Config, kind: str, ident: str, today: dt.date | None = None) -> Path:

@@ -19,8 +19,17 @@ from referencing import Registry, Resource
 from .diagnostics import Diagnostic
 from .model import DataFile, Document, KeyPath, Repository
 
-DOCUMENT_KINDS = ("capability", "domain", "persona", "principle", "phase", "page",
-                  "overlay", "charter", "adoption-phase")
+DOCUMENT_KINDS = (
+    "capability",
+    "domain",
+    "persona",
+    "principle",
+    "phase",
+    "page",
+    "overlay",
+    "charter",
+    "adoption-phase",
+)
 DATA_KINDS = ("organization", "raci")
 
 
@@ -34,9 +43,13 @@ def schema_files() -> dict[str, str]:
 def _validators() -> dict[str, Draft202012Validator]:
     schemas = {name: json.loads(text) for name, text in schema_files().items()}
     registry: Registry = Registry().with_resources(
-        (name, Resource.from_contents(s)) for name, s in schemas.items())
-    return {name[:-5]: Draft202012Validator(s, registry=registry)
-            for name, s in schemas.items() if name != "common.json"}
+        (name, Resource.from_contents(s)) for name, s in schemas.items()
+    )
+    return {
+        name[:-5]: Draft202012Validator(s, registry=registry)
+        for name, s in schemas.items()
+        if name != "common.json"
+    }
 
 
 def did_you_mean(word: str, choices: Any) -> str:
@@ -67,15 +80,29 @@ def _explain(error: ValidationError, line_of: Any, rel: str) -> list[Diagnostic]
             if key not in known:
                 mean = did_you_mean(key, known)
                 hint = mean or f"allowed keys: {', '.join(known)}"
-                out.append(Diagnostic(rel, line_of(path + (key,)), "unknown-key",
-                                      f"unknown key `{_dotted(path + (key,))}`", hint))
+                out.append(
+                    Diagnostic(
+                        rel,
+                        line_of(path + (key,)),
+                        "unknown-key",
+                        f"unknown key `{_dotted(path + (key,))}`",
+                        hint,
+                    )
+                )
         return out
     if error.validator == "required":
         missing = [k for k in error.validator_value if k not in error.instance]
         line = line_of(path) if path else 1
-        return [Diagnostic(rel, line, "missing-key", f"missing required key `{_dotted(path + (k,))}`",
-                           f"add `{k}:`" + _describe(schema.get("properties", {}).get(k), " —"))
-                for k in missing]
+        return [
+            Diagnostic(
+                rel,
+                line,
+                "missing-key",
+                f"missing required key `{_dotted(path + (k,))}`",
+                f"add `{k}:`" + _describe(schema.get("properties", {}).get(k), " —"),
+            )
+            for k in missing
+        ]
     hint = _describe(schema)
     if error.validator == "pattern" and "a-z0-9" in str(error.validator_value):
         hint = "use lower-case letters, digits and hyphens (kebab-case)"
@@ -83,8 +110,11 @@ def _explain(error: ValidationError, line_of: Any, rel: str) -> list[Diagnostic]
         hint = "use one of: " + ", ".join(map(str, error.validator_value))
         mean = did_you_mean(str(error.instance), map(str, error.validator_value))
         hint = f"{mean} ({hint})" if mean else hint
-    return [Diagnostic(rel, line_of(path), "invalid-value",
-                       f"`{_dotted(path)}`: {error.message}", hint.strip())]
+    return [
+        Diagnostic(
+            rel, line_of(path), "invalid-value", f"`{_dotted(path)}`: {error.message}", hint.strip()
+        )
+    ]
 
 
 def _describe(schema: Any, sep: str = "") -> str:
@@ -96,12 +126,22 @@ def _describe(schema: Any, sep: str = "") -> str:
 def validate_document(doc: Document) -> list[Diagnostic]:
     kind = doc.meta.get("kind")
     if kind is None:
-        return [Diagnostic(doc.path, 1, "missing-key", "missing required key `kind`",
-                           "add `kind:` with one of: " + ", ".join(DOCUMENT_KINDS))]
+        return [
+            Diagnostic(
+                doc.path,
+                1,
+                "missing-key",
+                "missing required key `kind`",
+                "add `kind:` with one of: " + ", ".join(DOCUMENT_KINDS),
+            )
+        ]
     if kind not in DOCUMENT_KINDS:
         hint = did_you_mean(str(kind), DOCUMENT_KINDS) or "use one of: " + ", ".join(DOCUMENT_KINDS)
-        return [Diagnostic(doc.path, doc.line_of(("kind",)), "unknown-kind",
-                           f"unknown kind `{kind}`", hint)]
+        return [
+            Diagnostic(
+                doc.path, doc.line_of(("kind",)), "unknown-kind", f"unknown kind `{kind}`", hint
+            )
+        ]
     return validate(str(kind), doc.meta, doc.line_of, doc.path)
 
 

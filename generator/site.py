@@ -26,8 +26,9 @@ class _Counter(logging.Handler):
             self.warnings += 1
 
 
-def build(config_file: Path, strict: bool = False, site_dir: str | None = None,
-          packs: bool = True) -> int:
+def build(
+    config_file: Path, strict: bool = False, site_dir: str | None = None, packs: bool = True
+) -> int:
     """Build into a temporary folder beside the target and swap it in only on success.
 
     A failed or interrupted build leaves the previous site exactly as it was.
@@ -69,8 +70,10 @@ def build(config_file: Path, strict: bool = False, site_dir: str | None = None,
         else:
             shutil.rmtree(tmp, ignore_errors=True)
     if not ok:
-        print(f"finops-kb: build failed ({counter.errors} errors, {counter.warnings} warnings); "
-              f"{target} was left as it was")
+        print(
+            f"finops-kb: build failed ({counter.errors} errors, {counter.warnings} warnings); "
+            f"{target} was left as it was"
+        )
         return 1
     print(f"finops-kb: built {target}")
     return 0

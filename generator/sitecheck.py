@@ -57,7 +57,9 @@ def broken_links(site: Path) -> list[tuple[str, str, str]]:
                 continue
             target = page
             if parts.path:
-                target = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(parts.path)))
+                target = posixpath.normpath(
+                    posixpath.join(posixpath.dirname(page), unquote(parts.path))
+                )
                 if parts.path.endswith("/") or target in ("", "."):
                     target = posixpath.join(target, "index.html") if target != "." else "index.html"
                 if target not in files:
@@ -70,8 +72,11 @@ def broken_links(site: Path) -> list[tuple[str, str, str]]:
 
 
 def check_site(site: Path, g: Graph, config: Config, directory_urls: bool) -> list[Diagnostic]:
-    by_url = {_page_url(docs, directory_urls): repo for repo, docs in g.docs_path.items()
-              if repo.startswith(config.content_dir + "/")}
+    by_url = {
+        _page_url(docs, directory_urls): repo
+        for repo, docs in g.docs_path.items()
+        if repo.startswith(config.content_dir + "/")
+    }
     docs = {d.path: d for d in g.repo.documents}
     problems = []
     found = broken_links(site)
@@ -81,11 +86,18 @@ def check_site(site: Path, g: Graph, config: Config, directory_urls: bool) -> li
     shared = {t for t, pages in by_target.items() if len(pages) >= 3}
     for target in sorted(shared):
         pages = by_target[target]
-        problems.append(Diagnostic(
-            "(theme or generated part)", 0, "site-broken-link",
-            f"`{target}` is linked from {len(pages)} pages ({', '.join(pages[:3])}, ...) and does "
-            "not exist", "a link shared by many pages comes from a template in theme/ or a "
-            "generated section; fix it there", severity="error"))
+        problems.append(
+            Diagnostic(
+                "(theme or generated part)",
+                0,
+                "site-broken-link",
+                f"`{target}` is linked from {len(pages)} pages "
+                f"({', '.join(pages[:3])}, ...) and does not exist",
+                "a link shared by many pages comes from a template in theme/ or a "
+                "generated section; fix it there",
+                severity="error",
+            )
+        )
     for page, href, what in found:
         if _absolute(page, href) in shared:
             continue
@@ -95,9 +107,16 @@ def check_site(site: Path, g: Graph, config: Config, directory_urls: bool) -> li
             line = _line_of(docs[source].body, href) + docs[source].body_line - 1
         path = source or f"(generated page {page})"
         code = "site-broken-link" if what == "link" else "site-broken-anchor"
-        problems.append(Diagnostic(path, line, code, f"`{href}` in {page} does not resolve",
-                                   "fix the link in the source, or the page or heading it names",
-                                   severity="error"))
+        problems.append(
+            Diagnostic(
+                path,
+                line,
+                code,
+                f"`{href}` in {page} does not resolve",
+                "fix the link in the source, or the page or heading it names",
+                severity="error",
+            )
+        )
     return problems
 
 
@@ -110,8 +129,15 @@ def _line_of(body: str, href: str) -> int:
     """The body line most likely to have produced `href` (its file name and anchor)."""
     parts = urlsplit(href)
     stem = posixpath.basename(parts.path).rsplit(".", 1)[0] if parts.path else ""
-    needles = [n for n in (stem and parts.fragment and f"{stem}.md#{parts.fragment}",
-                           parts.fragment and f"#{parts.fragment}", stem) if n]
+    needles = [
+        n
+        for n in (
+            stem and parts.fragment and f"{stem}.md#{parts.fragment}",
+            parts.fragment and f"#{parts.fragment}",
+            stem,
+        )
+        if n
+    ]
     lines = body.split("\n")
     for needle in needles:
         for i, line in enumerate(lines, 1):

@@ -21,13 +21,17 @@ def heatmap(g: Graph, href: dict[str, str]) -> str:
             rows.append(("domain", domain.title))
             rows += [("cap", c.id) for c in caps]
     width, height = LABEL + COL * len(LEVELS) + 10, HEAD + ROW * len(rows) + 8
-    out = [f'<svg class="fkb-heatmap" role="img" viewBox="0 0 {width} {height}" '
-           f'width="100%" xmlns="http://www.w3.org/2000/svg">',
-           "<title>Maturity by capability: filled is where we are, outlined is our target</title>"]
+    out = [
+        f'<svg class="fkb-heatmap" role="img" viewBox="0 0 {width} {height}" '
+        f'width="100%" xmlns="http://www.w3.org/2000/svg">',
+        "<title>Maturity by capability: filled is where we are, outlined is our target</title>",
+    ]
     for i, name in enumerate(LEVELS):
         x = LABEL + COL * i + COL / 2
-        out.append(f'<text class="fkb-hm-head" x="{x:.0f}" y="22" text-anchor="middle">'
-                   f"{name.capitalize()}</text>")
+        out.append(
+            f'<text class="fkb-hm-head" x="{x:.0f}" y="22" text-anchor="middle">'
+            f"{name.capitalize()}</text>"
+        )
     y = HEAD
     for kind, key in rows:
         if kind == "domain":
@@ -40,8 +44,10 @@ def heatmap(g: Graph, href: dict[str, str]) -> str:
         current = mat.get("current") if isinstance(mat, dict) else None
         target = mat.get("target") if isinstance(mat, dict) else None
         label = escape(cap.title)
-        out.append(f'<a href="{escape(href[key])}"><text class="fkb-hm-label" x="16" y="{y + 18}">'
-                   f"{label}</text></a>")
+        out.append(
+            f'<a href="{escape(href[key])}"><text class="fkb-hm-label" x="16" y="{y + 18}">'
+            f"{label}</text></a>"
+        )
         for i, name in enumerate(LEVELS):
             cls = ["fkb-hm-cell"]
             if current and LEVELS.index(name) <= LEVELS.index(current):
@@ -49,13 +55,17 @@ def heatmap(g: Graph, href: dict[str, str]) -> str:
             if name == target:
                 cls.append("fkb-hm-target")
             state = ("current " if name == current else "") + ("target" if name == target else "")
-            out.append(f'<rect class="{" ".join(cls)}" x="{LABEL + COL * i + 4}" y="{y + 3}" '
-                       f'width="{COL - 8}" height="{ROW - 6}" rx="4">'
-                       f"<title>{label}: {name}{(' — ' + state) if state.strip() else ''}</title>"
-                       "</rect>")
+            out.append(
+                f'<rect class="{" ".join(cls)}" x="{LABEL + COL * i + 4}" y="{y + 3}" '
+                f'width="{COL - 8}" height="{ROW - 6}" rx="4">'
+                f"<title>{label}: {name}{(' — ' + state) if state.strip() else ''}</title>"
+                "</rect>"
+            )
         if not overlay:
-            out.append(f'<text class="fkb-hm-none" x="{LABEL + COL * 1.5:.0f}" y="{y + 18}" '
-                       'text-anchor="middle">not assessed</text>')
+            out.append(
+                f'<text class="fkb-hm-none" x="{LABEL + COL * 1.5:.0f}" y="{y + 18}" '
+                'text-anchor="middle">not assessed</text>'
+            )
         y += ROW
     out.append("</svg>")
     return "".join(out)

@@ -33,8 +33,11 @@ def no_unexpected_warnings(caplog: pytest.LogCaptureFixture, request: pytest.Fix
     yield
     if request.node.get_closest_marker("allow_warnings"):
         return
-    bad = [r for r in caplog.get_records("call")
-           if r.levelno >= logging.WARNING and r.name.startswith(("mkdocs", "generator"))]
+    bad = [
+        r
+        for r in caplog.get_records("call")
+        if r.levelno >= logging.WARNING and r.name.startswith(("mkdocs", "generator"))
+    ]
     assert not bad, "unexpected warnings:\n" + "\n".join(r.getMessage() for r in bad)
 
 

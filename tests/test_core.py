@@ -10,15 +10,36 @@ from pathlib import Path
 
 from generator.cli import main
 
-CORE = ["load", "schema", "check", "graph", "pages", "views", "nav", "reference", "svg",
-        "rules.sections", "rules.references", "rules.raci", "rules.links", "rules.freshness",
-        "config", "diagnostics", "model", "codes", "sitecheck"]
+CORE = [
+    "load",
+    "schema",
+    "check",
+    "graph",
+    "pages",
+    "views",
+    "nav",
+    "reference",
+    "svg",
+    "rules.sections",
+    "rules.references",
+    "rules.raci",
+    "rules.links",
+    "rules.freshness",
+    "config",
+    "diagnostics",
+    "model",
+    "codes",
+    "sitecheck",
+]
 
 
 def test_core_imports_nothing_from_mkdocs() -> None:
-    code = ("import sys\n" + "".join(f"import generator.{m}\n" for m in CORE)
-            + "bad = sorted(m for m in sys.modules if m == 'mkdocs' or m.startswith('mkdocs.'))\n"
-            "print(','.join(bad))")
+    code = (
+        "import sys\n"
+        + "".join(f"import generator.{m}\n" for m in CORE)
+        + "bad = sorted(m for m in sys.modules if m == 'mkdocs' or m.startswith('mkdocs.'))\n"
+        "print(','.join(bad))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
 
@@ -26,8 +47,11 @@ def test_core_imports_nothing_from_mkdocs() -> None:
 def _break(root: Path) -> None:
     """Several defects at once, in different files and rules."""
     cap = root / "content/capabilities/alpha.md"
-    cap.write_text(cap.read_text().replace("related: [beta]", "related: [gamma]")
-                   .replace("## Measures of success", "## Measure of success"))
+    cap.write_text(
+        cap.read_text()
+        .replace("related: [beta]", "related: [gamma]")
+        .replace("## Measures of success", "## Measure of success")
+    )
     raci = root / "playbooks/raci.yml"
     raci.write_text(raci.read_text().replace("engineer: R", "engineer: A"))
     (root / "content/broken.md").write_bytes(b"---\nkind: page\ntitle: Caf\xe9\n---\n")
@@ -38,18 +62,29 @@ def test_check_reports_every_problem_in_one_run(base_repo: Path, capsys) -> None
     code = main(["-f", str(base_repo / "site_config.yml"), "check", "--today", "2026-07-01"])
     out = capsys.readouterr().out
     assert code == 1
-    for expected in ("content/capabilities/alpha.md:11:1: error unknown-reference",
-                     "content/capabilities/alpha.md:53:1: error misspelled-section",
-                     "playbooks/raci.yml:5:1: error raci-accountable",
-                     "content/broken.md:3:1: error not-utf8"):
+    for expected in (
+        "content/capabilities/alpha.md:11:1: error unknown-reference",
+        "content/capabilities/alpha.md:53:1: error misspelled-section",
+        "playbooks/raci.yml:5:1: error raci-accountable",
+        "content/broken.md:3:1: error not-utf8",
+    ):
         assert expected in out
     assert out.strip().splitlines()[-1].startswith("5 errors, 0 warnings in 11 files (")
 
 
 def test_json_format_is_stable(base_repo: Path, capsys) -> None:
     _break(base_repo)
-    main(["-f", str(base_repo / "site_config.yml"), "check", "--format", "json",
-          "--today", "2026-07-01"])
+    main(
+        [
+            "-f",
+            str(base_repo / "site_config.yml"),
+            "check",
+            "--format",
+            "json",
+            "--today",
+            "2026-07-01",
+        ]
+    )
     doc = json.loads(capsys.readouterr().out)
     assert set(doc) == {"version", "files", "seconds", "errors", "warnings", "diagnostics"}
     assert doc["version"] == 1 and doc["errors"] == 5 and doc["files"] == 11
@@ -62,9 +97,13 @@ def test_github_and_junit_formats(base_repo: Path, capsys, tmp_path: Path) -> No
     cfg = str(base_repo / "site_config.yml")
     main(["-f", cfg, "check", "--format", "github", "--today", "2026-07-01"])
     lines = capsys.readouterr().out.splitlines()
-    assert "::error file=playbooks/raci.yml,line=5,col=1,title=raci-accountable::" in "\n".join(lines)
+    assert "::error file=playbooks/raci.yml,line=5,col=1,title=raci-accountable::" in "\n".join(
+        lines
+    )
     report = tmp_path / "junit.xml"
-    code = main(["-f", cfg, "check", "--format", "junit", "-o", str(report), "--today", "2026-07-01"])
+    code = main(
+        ["-f", cfg, "check", "--format", "junit", "-o", str(report), "--today", "2026-07-01"]
+    )
     assert code == 1
     suite = ET.parse(report).getroot().find("testsuite")
     assert suite is not None and suite.get("failures") == "3" and suite.get("tests") == "11"
@@ -87,8 +126,18 @@ def test_usage_and_config_errors_exit_2(base_repo: Path, capsys) -> None:
 def test_schema_command_writes_every_schema(tmp_path: Path, capsys) -> None:
     assert main(["schema", "--out", str(tmp_path)]) == 0
     names = sorted(p.name for p in tmp_path.iterdir())
-    for kind in ("capability", "domain", "persona", "page", "overlay", "charter",
-                 "adoption-phase", "organization", "raci", "common"):
+    for kind in (
+        "capability",
+        "domain",
+        "persona",
+        "page",
+        "overlay",
+        "charter",
+        "adoption-phase",
+        "organization",
+        "raci",
+        "common",
+    ):
         assert f"{kind}.json" in names
     for name in names:
         json.loads((tmp_path / name).read_text())

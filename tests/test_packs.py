@@ -14,11 +14,15 @@ from generator.cli import main
 def _add_finops_only_activity(root: Path) -> None:
     """An activity only practitioners take part in: engineers must not see it."""
     raci = root / "playbooks/raci.yml"
-    raci.write_text(raci.read_text() + "  - id: close-books\n    title: Close the monthly books\n"
-                    "    capability: beta\n    assignments:\n      lead: A\n      auditor: R\n")
+    raci.write_text(
+        raci.read_text() + "  - id: close-books\n    title: Close the monthly books\n"
+        "    capability: beta\n    assignments:\n      lead: A\n      auditor: R\n"
+    )
     org = root / "playbooks/organization.yml"
-    org.write_text(org.read_text() + "  - id: auditor\n    title: Cost Auditor\n"
-                   "    persona: finops-practitioner\n")
+    org.write_text(
+        org.read_text() + "  - id: auditor\n    title: Cost Auditor\n"
+        "    persona: finops-practitioner\n"
+    )
 
 
 @pytest.fixture
@@ -48,8 +52,13 @@ def test_cover_contents_footer_and_bookmarks(packs: Path) -> None:
     assert "Contents" in contents
     entries = re.findall(r"^(.+?)\s*\.{3,}\s*(\d+)\s*$", contents, re.M)
     titles = {t.strip(): int(n) for t, n in entries}
-    assert {"Alpha", "Beta", "Who does what: your activities", "Steering Committee",
-            "Key contacts"} <= set(titles)
+    assert {
+        "Alpha",
+        "Beta",
+        "Who does what: your activities",
+        "Steering Committee",
+        "Key contacts",
+    } <= set(titles)
     for title, number in titles.items():
         # the chapter really starts on the page the contents promise
         assert pages[number - 1].splitlines()[0] == title, (title, number)
@@ -79,19 +88,31 @@ def test_fonts_are_embedded(packs: Path) -> None:
             descriptors = [font.get("/FontDescriptor")]
             for child in font.get("/DescendantFonts") or []:
                 descriptors.append(child.get_object().get("/FontDescriptor"))
-            embedded = any(d is not None and any(k in d.get_object() for k in
-                           ("/FontFile", "/FontFile2", "/FontFile3")) for d in descriptors)
+            embedded = any(
+                d is not None
+                and any(k in d.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+                for d in descriptors
+            )
             fonts[str(font.get("/BaseFont"))] = embedded
     assert fonts and all(fonts.values()), fonts
 
 
-@pytest.mark.parametrize("old,new,message,line", [
-    ("- section: domains", "- page: nowhere.md", "unknown page `nowhere.md`", 26),
-    ("roles: [lead]", "roles: [leed]", "unknown role `leed`", 24),
-    ("- capabilities: audience", "- capabilities: [gamma]", "capability selection is empty", 17),
-])
-def test_bad_pack_configuration_is_a_config_error(base_repo: Path, capsys, old: str, new: str,
-                                                 message: str, line: int) -> None:
+@pytest.mark.parametrize(
+    "old,new,message,line",
+    [
+        ("- section: domains", "- page: nowhere.md", "unknown page `nowhere.md`", 26),
+        ("roles: [lead]", "roles: [leed]", "unknown role `leed`", 24),
+        (
+            "- capabilities: audience",
+            "- capabilities: [gamma]",
+            "capability selection is empty",
+            17,
+        ),
+    ],
+)
+def test_bad_pack_configuration_is_a_config_error(
+    base_repo: Path, capsys, old: str, new: str, message: str, line: int
+) -> None:
     cfg = base_repo / "site_config.yml"
     cfg.write_text(cfg.read_text().replace(old, new))
     assert main(["-f", str(cfg), "check"]) == 1

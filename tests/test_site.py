@@ -14,7 +14,9 @@ import pytest
 
 from generator.site import build
 
-EXTERNAL = re.compile(r'<(?:script|link|img|iframe|source)\b[^>]*\b(?:src|href)="(https?:)?//', re.I)
+EXTERNAL = re.compile(
+    r'<(?:script|link|img|iframe|source)\b[^>]*\b(?:src|href)="(https?:)?//', re.I
+)
 
 
 def _build(root: Path, strict: bool = True) -> Path:
@@ -26,28 +28,37 @@ def test_build_merges_playbooks_and_generates_views(base_repo: Path) -> None:
     site = _build(base_repo)
     cap = (site / "capabilities/alpha.html").read_text()
     assert 'id="in-our-organization"' in cap
-    assert "We run the collection every night" in cap             # overlay procedure merged
-    assert "Crawl → Walk" in cap and "90%" in cap                 # maturity and local KPI
-    assert "Collect cost data" in cap                            # the capability's RACI row
+    assert "We run the collection every night" in cap  # overlay procedure merged
+    assert "Crawl → Walk" in cap and "90%" in cap  # maturity and local KPI
+    assert "Collect cost data" in cap  # the capability's RACI row
     assert "https://git.example.org/kb/edit/main/playbooks/capabilities/alpha.md" in cap
-    assert "Formerly" in cap and "Old Alpha" in cap              # alias, for search
-    assert "CC BY 4.0" in cap and "FinOps Foundation" in cap     # attribution
+    assert "Formerly" in cap and "Old Alpha" in cap  # alias, for search
+    assert "CC BY 4.0" in cap and "FinOps Foundation" in cap  # attribution
     beta = (site / "capabilities/beta.html").read_text()
-    assert 'href="alpha.html"' in beta                           # related, both directions
-    for page in ("index.html", "organization/raci.html", "organization/maturity.html",
-                 "organization/roles/lead.html", "organization/roles/engineer.html",
-                 "organization/adoption/index.html", "organization/adoption/plan.html",
-                 "organization/steering-committee.html", "about/review-status.html",
-                 "about/check-codes.html", "domains/understand.html", "personas/engineering.html"):
+    assert 'href="alpha.html"' in beta  # related, both directions
+    for page in (
+        "index.html",
+        "organization/raci.html",
+        "organization/maturity.html",
+        "organization/roles/lead.html",
+        "organization/roles/engineer.html",
+        "organization/adoption/index.html",
+        "organization/adoption/plan.html",
+        "organization/steering-committee.html",
+        "about/review-status.html",
+        "about/check-codes.html",
+        "domains/understand.html",
+        "personas/engineering.html",
+    ):
         assert (site / page).is_file(), page
     home = (site / "index.html").read_text()
     assert "<svg" in home and "fkb-hm-now" in home
     role = (site / "organization/roles/lead.html").read_text()
     assert "Collect cost data" in role and "Chair" in role and "Alpha" in role
     persona = (site / "personas/engineering.html").read_text()
-    assert "Supplies data." in persona                           # activities gathered
+    assert "Supplies data." in persona  # activities gathered
     redirect = (site / "capabilities/old-alpha.html").read_text()
-    assert 'url=alpha.html' in redirect
+    assert "url=alpha.html" in redirect
 
 
 def test_no_request_leaves_the_site(base_repo: Path) -> None:
@@ -61,8 +72,10 @@ def test_no_request_leaves_the_site(base_repo: Path) -> None:
 @pytest.mark.allow_warnings
 def test_site_link_check_reports_broken_template_links(base_repo: Path, capfd) -> None:
     override = base_repo / "theme/main.html"
-    override.write_text('{% extends "base.html" %}{% block announce %}'
-                        '<a href="{{ base_url }}/nowhere.html">x</a>{% endblock %}')
+    override.write_text(
+        '{% extends "base.html" %}{% block announce %}'
+        '<a href="{{ base_url }}/nowhere.html">x</a>{% endblock %}'
+    )
     assert build(base_repo / "site_config.yml", strict=True, packs=False) == 1
     err = capfd.readouterr().err
     assert "site-broken-link `nowhere.html` is linked from 17 pages" in err
@@ -87,14 +100,22 @@ def test_interrupted_build_keeps_previous_site(base_repo: Path) -> None:
     template = (base_repo / "content/capabilities/beta.md").read_text()
     for i in range(400):  # enough pages that the build is still running when it is killed
         (base_repo / f"content/capabilities/extra-{i}.md").write_text(
-            template.replace("id: beta", f"id: extra-{i}").replace("slug: old-beta", f"slug: old-{i}"))
+            template.replace("id: beta", f"id: extra-{i}").replace(
+                "slug: old-beta", f"slug: old-{i}"
+            )
+        )
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "-f", "site_config.yml", "build"],
-                            cwd=base_repo, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "-f", "site_config.yml", "build"],
+        cwd=base_repo,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.time() + 60
     while time.time() < deadline and not any(
-            (p / "capabilities").is_dir() for p in base_repo.glob(".site-building-*")):
+        (p / "capabilities").is_dir() for p in base_repo.glob(".site-building-*")
+    ):
         time.sleep(0.05)
     proc.send_signal(signal.SIGKILL)
     proc.wait()

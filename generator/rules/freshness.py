@@ -43,9 +43,15 @@ def run(repo: Repository, config: Config) -> list[Diagnostic]:
         line = doc.line_of(("last_reviewed",))
         due = due_date(doc, config)
         if due is None:
-            problems.append(Diagnostic(doc.path, line, "invalid-value",
-                                       f"`last_reviewed`: `{doc.meta['last_reviewed']}` is not a date",
-                                       "write the date as YYYY-MM-DD"))
+            problems.append(
+                Diagnostic(
+                    doc.path,
+                    line,
+                    "invalid-value",
+                    f"`last_reviewed`: `{doc.meta['last_reviewed']}` is not a date",
+                    "write the date as YYYY-MM-DD",
+                )
+            )
             continue
         if due >= today:
             continue
@@ -54,9 +60,14 @@ def run(repo: Repository, config: Config) -> list[Diagnostic]:
         who = f"{role.get('title', owner)} ({owner})" if owner else "no owner"
         if role.get("contact"):
             who += f", {role['contact']}"
-        problems.append(Diagnostic(
-            doc.path, line, "overdue-review",
-            f"review overdue since {due.isoformat()} (last reviewed {doc.meta['last_reviewed']}); "
-            f"owner: {who}",
-            "review the page, then set `last_reviewed` to today's date"))
+        problems.append(
+            Diagnostic(
+                doc.path,
+                line,
+                "overdue-review",
+                f"review overdue since {due.isoformat()} "
+                f"(last reviewed {doc.meta['last_reviewed']}); owner: {who}",
+                "review the page, then set `last_reviewed` to today's date",
+            )
+        )
     return problems

@@ -41,23 +41,43 @@ def run(repo: Repository, config: Config) -> list[Diagnostic]:
     return problems
 
 
-def _check(doc: Document, target: str, line: int, docs: dict[str, Document],
-           slugs: dict[str, set[str]], known: set[str], root: Path) -> list[Diagnostic]:
+def _check(
+    doc: Document,
+    target: str,
+    line: int,
+    docs: dict[str, Document],
+    slugs: dict[str, set[str]],
+    known: set[str],
+    root: Path,
+) -> list[Diagnostic]:
     path, anchor = resolve(doc.path, target)
     if path == "":
         return []
     if path is not None and path not in known:
         if path.startswith("../") or path == "..":
-            return [Diagnostic(doc.path, line, "broken-link",
-                               f"link `{target}` points outside the repository",
-                               "link only to files inside the repository")]
+            return [
+                Diagnostic(
+                    doc.path,
+                    line,
+                    "broken-link",
+                    f"link `{target}` points outside the repository",
+                    "link only to files inside the repository",
+                )
+            ]
         if not (root / path).is_file():
             rel = [posixpath.relpath(k, posixpath.dirname(doc.path)) for k in known]
             wanted = posixpath.relpath(path, posixpath.dirname(doc.path))
             close = difflib.get_close_matches(wanted, rel, n=1, cutoff=0.6)
             hint = f"did you mean `{close[0]}`?" if close else "check the file name and folder"
-            return [Diagnostic(doc.path, line, "broken-link",
-                               f"link `{target}` points to a missing file `{path}`", hint)]
+            return [
+                Diagnostic(
+                    doc.path,
+                    line,
+                    "broken-link",
+                    f"link `{target}` points to a missing file `{path}`",
+                    hint,
+                )
+            ]
         return []
     if not anchor:
         return []
@@ -66,9 +86,21 @@ def _check(doc: Document, target: str, line: int, docs: dict[str, Document],
         return []
     if anchor not in slugs[page]:
         close = difflib.get_close_matches(anchor, sorted(slugs[page]), n=1, cutoff=0.6)
-        hint = f"did you mean `#{close[0]}`?" if close else (
-            f"`{page}` has no heading with that anchor; anchors are the heading text in "
-            "lower case with hyphens")
-        return [Diagnostic(doc.path, line, "broken-anchor",
-                           f"anchor `#{anchor}` does not exist in `{page}`", hint)]
+        hint = (
+            f"did you mean `#{close[0]}`?"
+            if close
+            else (
+                f"`{page}` has no heading with that anchor; anchors are the heading text in "
+                "lower case with hyphens"
+            )
+        )
+        return [
+            Diagnostic(
+                doc.path,
+                line,
+                "broken-anchor",
+                f"anchor `#{anchor}` does not exist in `{page}`",
+                hint,
+            )
+        ]
     return []

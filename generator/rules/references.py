@@ -6,7 +6,7 @@ from typing import Any
 
 from ..config import Config
 from ..diagnostics import Diagnostic
-from ..model import KeyPath, Repository
+from ..model import KeyPath, Repository, mapping
 from ..schema import did_you_mean
 
 ID_KINDS = ("capability", "domain", "persona", "principle", "phase", "adoption-phase")
@@ -19,10 +19,12 @@ class _Refs:
         self.ids = {kind: set(repo.by_id(kind)) for kind in ID_KINDS}
         self.ids["role"] = set(repo.roles)
         kinds = (*ID_KINDS, "page", "overlay", "charter")
-        self.unresolved = repo.unresolved | {d.stem for d in repo.documents
-                                             if d.kind not in kinds or d.id not in ("", d.stem)}
-        self.aliases = {a["slug"]: d.id for d in repo.of_kind("capability")
-                        for a in _aliases(d.meta)}
+        self.unresolved = repo.unresolved | {
+            d.stem for d in repo.documents if d.kind not in kinds or d.id not in ("", d.stem)
+        }
+        self.aliases = {
+            a["slug"]: d.id for d in repo.of_kind("capability") for a in _aliases(d.meta)
+        }
         self.problems: list[Diagnostic] = []
 
     def check(self, value: Any, kind: str, path: str, line: int, what: str) -> None:
@@ -32,11 +34,17 @@ class _Refs:
             hint = f"`{value}` is a former name; use `{self.aliases[value]}`"
         else:
             hint = did_you_mean(value, self.ids[kind]) or (
-                f"known ids: {', '.join(sorted(self.ids[kind])) or 'none'}")
-        self.problems.append(Diagnostic(path, line, "unknown-reference",
-                                        f"{what} `{value}` is not a known {kind}", hint))
+                f"known ids: {', '.join(sorted(self.ids[kind])) or 'none'}"
+            )
+        self.problems.append(
+            Diagnostic(
+                path, line, "unknown-reference", f"{what} `{value}` is not a known {kind}", hint
+            )
+        )
 
-    def each(self, values: Any, kind: str, path: str, line_of: Any, key: KeyPath, what: str) -> None:
+    def each(
+        self, values: Any, kind: str, path: str, line_of: Any, key: KeyPath, what: str
+    ) -> None:
         if isinstance(values, list):
             for i, v in enumerate(values):
                 self.check(v, kind, path, line_of(key + (i,)), what)
@@ -57,14 +65,26 @@ def _ids(repo: Repository) -> list[Diagnostic]:
             continue
         line = doc.line_of(("id",))
         if doc.id != doc.stem:
-            problems.append(Diagnostic(doc.path, line, "id-mismatch",
-                                       f"id `{doc.id}` differs from the file name `{doc.stem}.md`",
-                                       f"rename the file to `{doc.id}.md` or set `id: {doc.stem}`"))
+            problems.append(
+                Diagnostic(
+                    doc.path,
+                    line,
+                    "id-mismatch",
+                    f"id `{doc.id}` differs from the file name `{doc.stem}.md`",
+                    f"rename the file to `{doc.id}.md` or set `id: {doc.stem}`",
+                )
+            )
         if doc.id in first:
             where = "{}:{}".format(*first[doc.id])
-            problems.append(Diagnostic(doc.path, line, "duplicate-id",
-                                       f"id `{doc.id}` is already used by {where}",
-                                       "ids must be unique across the repository; rename one"))
+            problems.append(
+                Diagnostic(
+                    doc.path,
+                    line,
+                    "duplicate-id",
+                    f"id `{doc.id}` is already used by {where}",
+                    "ids must be unique across the repository; rename one",
+                )
+            )
         else:
             first[doc.id] = (doc.path, line)
     seen_alias: dict[str, str] = {}
@@ -72,13 +92,25 @@ def _ids(repo: Repository) -> list[Diagnostic]:
         for i, alias in enumerate(_aliases(doc.meta)):
             slug, line = alias["slug"], doc.line_of(("aliases", i, "slug"))
             if slug in first:
-                problems.append(Diagnostic(doc.path, line, "alias-collision",
-                                           f"alias `{slug}` is the id of {first[slug][0]}",
-                                           "an alias must not shadow a current page; remove it"))
+                problems.append(
+                    Diagnostic(
+                        doc.path,
+                        line,
+                        "alias-collision",
+                        f"alias `{slug}` is the id of {first[slug][0]}",
+                        "an alias must not shadow a current page; remove it",
+                    )
+                )
             elif slug in seen_alias:
-                problems.append(Diagnostic(doc.path, line, "alias-collision",
-                                           f"alias `{slug}` is also an alias of `{seen_alias[slug]}`",
-                                           "an old name can redirect to one page only"))
+                problems.append(
+                    Diagnostic(
+                        doc.path,
+                        line,
+                        "alias-collision",
+                        f"alias `{slug}` is also an alias of `{seen_alias[slug]}`",
+                        "an old name can redirect to one page only",
+                    )
+                )
             seen_alias.setdefault(slug, doc.id)
     return problems
 
@@ -90,21 +122,33 @@ def _documents(repo: Repository, refs: _Refs) -> None:
         refs.check(m.get("owner"), "role", p, at(("owner",)), "owner")
         if doc.kind == "capability":
             refs.check(m.get("domain"), "domain", p, at(("domain",)), "domain")
-            personas = m.get("personas") if isinstance(m.get("personas"), dict) else {}
+            personas = mapping(m.get("personas"))
             for group in ("lead", "involved"):
                 refs.each(personas.get(group), "persona", p, at, ("personas", group), "persona")
             refs.each(m.get("related"), "capability", p, at, ("related",), "related capability")
             if doc.id in (m.get("related") or []):
-                refs.problems.append(Diagnostic(p, at(("related",)), "self-reference",
-                                                "a capability cannot be related to itself",
-                                                f"remove `{doc.id}` from `related`"))
+                refs.problems.append(
+                    Diagnostic(
+                        p,
+                        at(("related",)),
+                        "self-reference",
+                        "a capability cannot be related to itself",
+                        f"remove `{doc.id}` from `related`",
+                    )
+                )
         elif doc.kind == "overlay":
             cap = m.get("capability")
             refs.check(cap, "capability", p, at(("capability",)), "capability")
             if isinstance(cap, str) and cap in overlays:
-                refs.problems.append(Diagnostic(p, at(("capability",)), "duplicate-overlay",
-                                                f"`{cap}` already has an overlay: {overlays[cap]}",
-                                                "merge the two overlays into one file"))
+                refs.problems.append(
+                    Diagnostic(
+                        p,
+                        at(("capability",)),
+                        "duplicate-overlay",
+                        f"`{cap}` already has an overlay: {overlays[cap]}",
+                        "merge the two overlays into one file",
+                    )
+                )
             overlays.setdefault(str(cap), p)
         elif doc.kind == "charter":
             for key in ("chair", "sponsor"):
@@ -112,8 +156,13 @@ def _documents(repo: Repository, refs: _Refs) -> None:
             refs.each(m.get("members"), "role", p, at, ("members",), "member")
             for i, right in enumerate(m.get("decision_rights") or []):
                 if isinstance(right, dict):
-                    refs.check(right.get("approver"), "role", p,
-                               at(("decision_rights", i, "approver")), "approver")
+                    refs.check(
+                        right.get("approver"),
+                        "role",
+                        p,
+                        at(("decision_rights", i, "approver")),
+                        "approver",
+                    )
 
 
 def _data(repo: Repository, refs: _Refs) -> list[Diagnostic]:
@@ -123,27 +172,55 @@ def _data(repo: Repository, refs: _Refs) -> list[Diagnostic]:
         for i, role in enumerate(org.data.get("roles") or []):
             if not isinstance(role, dict):
                 continue
-            refs.check(role.get("persona"), "persona", org.path, org.line_of(("roles", i, "persona")),
-                       "persona")
+            refs.check(
+                role.get("persona"),
+                "persona",
+                org.path,
+                org.line_of(("roles", i, "persona")),
+                "persona",
+            )
             rid = role.get("id")
             if rid in seen:
-                problems.append(Diagnostic(org.path, org.line_of(("roles", i, "id")), "duplicate-id",
-                                           f"role `{rid}` is defined twice", "give each role one entry"))
+                problems.append(
+                    Diagnostic(
+                        org.path,
+                        org.line_of(("roles", i, "id")),
+                        "duplicate-id",
+                        f"role `{rid}` is defined twice",
+                        "give each role one entry",
+                    )
+                )
             seen.add(rid)
     if repo.raci:
         raci, seen = repo.raci, set()
         for i, act in enumerate(repo.raci.data.get("activities") or []):
             if not isinstance(act, dict):
                 continue
-            refs.check(act.get("capability"), "capability", raci.path,
-                       raci.line_of(("activities", i, "capability")), "capability")
+            refs.check(
+                act.get("capability"),
+                "capability",
+                raci.path,
+                raci.line_of(("activities", i, "capability")),
+                "capability",
+            )
             for role in act.get("assignments") or {}:
-                refs.check(role, "role", raci.path,
-                           raci.line_of(("activities", i, "assignments", role)), "role")
+                refs.check(
+                    role,
+                    "role",
+                    raci.path,
+                    raci.line_of(("activities", i, "assignments", role)),
+                    "role",
+                )
             if act.get("id") in seen:
-                problems.append(Diagnostic(raci.path, raci.line_of(("activities", i, "id")),
-                                           "duplicate-id", f"activity `{act.get('id')}` is defined twice",
-                                           "give each activity a unique id"))
+                problems.append(
+                    Diagnostic(
+                        raci.path,
+                        raci.line_of(("activities", i, "id")),
+                        "duplicate-id",
+                        f"activity `{act.get('id')}` is defined twice",
+                        "give each activity a unique id",
+                    )
+                )
             seen.add(act.get("id"))
     return problems
 
@@ -154,7 +231,13 @@ def run(repo: Repository, config: Config) -> list[Diagnostic]:
     _documents(repo, refs)
     problems += _data(repo, refs)
     if not repo.organization and (repo.of_kind("overlay") or repo.raci):
-        problems.append(Diagnostic(config.playbooks_dir + "/organization.yml", 0, "missing-file",
-                                   "playbooks refer to roles but organization.yml is missing",
-                                   "create playbooks/organization.yml with the roster of roles"))
+        problems.append(
+            Diagnostic(
+                config.playbooks_dir + "/organization.yml",
+                0,
+                "missing-file",
+                "playbooks refer to roles but organization.yml is missing",
+                "create playbooks/organization.yml with the roster of roles",
+            )
+        )
     return problems + refs.problems

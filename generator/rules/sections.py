@@ -21,9 +21,19 @@ REQUIRED: dict[str, list[tuple[str, list[str]]]] = {
     "domain": [("Overview", [])],
     "persona": [("Role in FinOps", [])],
     "overlay": [("How we do it here", [])],
-    "charter": [(name, []) for name in (
-        "Purpose", "Scope", "Membership", "Decision rights", "Cadence and agenda",
-        "Escalation", "Records", "Review")],
+    "charter": [
+        (name, [])
+        for name in (
+            "Purpose",
+            "Scope",
+            "Membership",
+            "Decision rights",
+            "Cadence and agenda",
+            "Escalation",
+            "Records",
+            "Review",
+        )
+    ],
     "adoption-phase": [("Goals", []), ("Activities", []), ("Exit criteria", [])],
 }
 PERSONA_SECTION = "Functional activities"
@@ -33,7 +43,9 @@ def structure(kind: str) -> str:
     """The required outline of a kind, for hints."""
     parts = []
     for name, children in REQUIRED.get(kind, []):
-        parts.append(f"## {name}" + (f" ({', '.join('### ' + c for c in children)})" if children else ""))
+        parts.append(
+            f"## {name}" + (f" ({', '.join('### ' + c for c in children)})" if children else "")
+        )
     return " · ".join(parts)
 
 
@@ -41,8 +53,14 @@ def _norm(text: str) -> str:
     return " ".join(text.lower().replace("&", "and").split())
 
 
-def _match(doc: Document, found: list[Section], required: list[str], where: str,
-           fallback_line: int, kind: str) -> tuple[dict[str, Section], list[Diagnostic]]:
+def _match(
+    doc: Document,
+    found: list[Section],
+    required: list[str],
+    where: str,
+    fallback_line: int,
+    kind: str,
+) -> tuple[dict[str, Section], list[Diagnostic]]:
     """Pair required names with found sections; report missing and misspelled ones."""
     problems: list[Diagnostic] = []
     by_name = {_norm(s.heading.text): s for s in found}
@@ -51,21 +69,32 @@ def _match(doc: Document, found: list[Section], required: list[str], where: str,
     for name in required:
         section = by_name.get(_norm(name))
         if section is None:
-            close = difflib.get_close_matches(_norm(name), [_norm(s.heading.text) for s in leftovers],
-                                              n=1, cutoff=0.7)
+            close = difflib.get_close_matches(
+                _norm(name), [_norm(s.heading.text) for s in leftovers], n=1, cutoff=0.7
+            )
             if close:
                 section = next(s for s in leftovers if _norm(s.heading.text) == close[0])
                 leftovers.remove(section)
                 hashes = "#" * section.heading.level
-                problems.append(Diagnostic(
-                    doc.path, section.heading.line, "misspelled-section",
-                    f"section `{section.heading.text}` should be `{name}`",
-                    f"rename the heading to `{hashes} {name}`"))
+                problems.append(
+                    Diagnostic(
+                        doc.path,
+                        section.heading.line,
+                        "misspelled-section",
+                        f"section `{section.heading.text}` should be `{name}`",
+                        f"rename the heading to `{hashes} {name}`",
+                    )
+                )
             else:
-                problems.append(Diagnostic(
-                    doc.path, _expected_line(found, matched, fallback_line), "missing-section",
-                    f"missing required section `{name}`{where}",
-                    f"a {kind} needs: {structure(kind)}"))
+                problems.append(
+                    Diagnostic(
+                        doc.path,
+                        _expected_line(found, matched, fallback_line),
+                        "missing-section",
+                        f"missing required section `{name}`{where}",
+                        f"a {kind} needs: {structure(kind)}",
+                    )
+                )
                 continue
         matched[name] = section
     return matched, problems
@@ -89,37 +118,49 @@ def check_document(doc: Document, personas: dict[str, str]) -> list[Diagnostic]:
     if not required:
         return []
     end_line = doc.body_line + doc.body.count("\n")
-    matched, problems = _match(doc, doc.sections, [n for n, _ in required], "",
-                               end_line, doc.kind)
+    matched, problems = _match(doc, doc.sections, [n for n, _ in required], "", end_line, doc.kind)
     for name, children in required:
         section = matched.get(name)
         if section is None:
             continue
         if children:
             below = section.heading.line + 1
-            sub, found = _match(doc, list(section.children), children, f" under `## {name}`",
-                                below, doc.kind)
+            sub, found = _match(
+                doc, list(section.children), children, f" under `## {name}`", below, doc.kind
+            )
             problems += found
             problems += [_empty(doc, s) for s in sub.values() if _is_empty(s)]
         elif _is_empty(section):
             problems.append(_empty(doc, section))
     lines = [matched[n].heading.line for n, _ in required if n in matched]
     if lines != sorted(lines):
-        problems.append(Diagnostic(doc.path, doc.sections[0].heading.line, "section-order",
-                                   "required sections are out of order",
-                                   f"order them as: {structure(doc.kind)}"))
+        problems.append(
+            Diagnostic(
+                doc.path,
+                doc.sections[0].heading.line,
+                "section-order",
+                "required sections are out of order",
+                f"order them as: {structure(doc.kind)}",
+            )
+        )
     if doc.kind == "capability" and PERSONA_SECTION in matched:
         problems += _persona_sections(doc, matched[PERSONA_SECTION], personas)
     return problems
 
 
 def _empty(doc: Document, section: Section) -> Diagnostic:
-    return Diagnostic(doc.path, section.heading.line, "empty-section",
-                      f"section `{section.heading.text}` is empty",
-                      "write the section's text or remove the heading if it is optional")
+    return Diagnostic(
+        doc.path,
+        section.heading.line,
+        "empty-section",
+        f"section `{section.heading.text}` is empty",
+        "write the section's text or remove the heading if it is optional",
+    )
 
 
-def _persona_sections(doc: Document, section: Section, personas: dict[str, str]) -> list[Diagnostic]:
+def _persona_sections(
+    doc: Document, section: Section, personas: dict[str, str]
+) -> list[Diagnostic]:
     """One H3 per persona: each must name a known persona; lead personas must have one."""
     problems = []
     titles = {_norm(t): pid for pid, t in personas.items()} | {pid: pid for pid in personas}
@@ -128,21 +169,42 @@ def _persona_sections(doc: Document, section: Section, personas: dict[str, str])
         pid = titles.get(_norm(child.heading.text))
         if pid is None:
             close = difflib.get_close_matches(child.heading.text, list(personas.values()), n=1)
-            hint = f"did you mean `{close[0]}`?" if close else (
-                "use a persona title: " + ", ".join(personas.values()))
-            problems.append(Diagnostic(doc.path, child.heading.line, "unknown-persona-heading",
-                                       f"`### {child.heading.text}` is not a known persona", hint))
+            hint = (
+                f"did you mean `{close[0]}`?"
+                if close
+                else ("use a persona title: " + ", ".join(personas.values()))
+            )
+            problems.append(
+                Diagnostic(
+                    doc.path,
+                    child.heading.line,
+                    "unknown-persona-heading",
+                    f"`### {child.heading.text}` is not a known persona",
+                    hint,
+                )
+            )
         else:
             seen.add(pid)
             if _is_empty(child):
                 problems.append(_empty(doc, child))
-    lead = doc.meta.get("personas", {}).get("lead", []) if isinstance(doc.meta.get("personas"), dict) else []
+    lead = (
+        doc.meta.get("personas", {}).get("lead", [])
+        if isinstance(doc.meta.get("personas"), dict)
+        else []
+    )
     for i, pid in enumerate(lead if isinstance(lead, list) else []):
         if pid in personas and pid not in seen:
-            problems.append(Diagnostic(
-                doc.path, doc.line_of(("personas", "lead", i)), "missing-persona-activities",
-                f"lead persona `{pid}` has no `### {personas[pid]}` under `## {PERSONA_SECTION}`",
-                f"add `### {personas[pid]}` with its activities, or move it to `personas.involved`"))
+            problems.append(
+                Diagnostic(
+                    doc.path,
+                    doc.line_of(("personas", "lead", i)),
+                    "missing-persona-activities",
+                    f"lead persona `{pid}` has no `### {personas[pid]}` "
+                    f"under `## {PERSONA_SECTION}`",
+                    f"add `### {personas[pid]}` with its activities, "
+                    "or move it to `personas.involved`",
+                )
+            )
     return problems
 
 

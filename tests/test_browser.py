@@ -1,0 +1,136 @@
+"""Drive the built bundled knowledge base in headless Chromium (Debian's package, no download)."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from generator.site import build
+
+ROOT = Path(__file__).parent.parent
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site") / "site"
+    assert build(ROOT / "site_config.yml", strict=True, site_dir=str(out), packs=False) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def server(site: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "install Debian's chromium (scripts/test does)"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server: str) -> Iterator[object]:
+    context = browser.new_context()
+    pg = context.new_page()
+    pg.requests, pg.errors = [], []
+    pg.on("request", lambda r: pg.requests.append(r.url))
+    pg.on("console", lambda m: m.type == "error" and pg.errors.append(m.text))
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    yield pg
+    context.close()
+
+
+def test_search_finds_a_capability_by_its_old_name(page, server: str) -> None:
+    page.goto(server + "index.html")
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.fill("input.md-search__input", "workload optimization")
+    result = page.locator(".md-search-result__item").first
+    result.wait_for(timeout=15000)
+    titles = " ".join(page.locator(".md-search-result__item h1").all_inner_texts())
+    assert "Usage Optimization" in titles
+
+
+def test_old_slug_redirects_to_the_current_page(page, server: str) -> None:
+    page.goto(server + "capabilities/policy-governance.html")
+    page.wait_for_url("**/capabilities/governance-policy-risk.html")
+    assert "Governance, Policy & Risk" in page.title()
+
+
+def test_capability_page_shows_overlay_raci_and_related(page, server: str) -> None:
+    page.goto(server + "capabilities/rate-optimization.html")
+    overlay = page.locator(".fkb-overlay")
+    assert overlay.is_visible()
+    assert "Owner:" in overlay.inner_text() and "How we do it here" in overlay.inner_text()
+    assert page.locator("#who-does-what-here").is_visible()
+    related = page.locator("#related-capabilities + ul a")
+    assert related.count() >= 2
+    related.first.click()
+    page.wait_for_load_state()
+    assert "/capabilities/" in page.url
+
+
+def test_raci_filter_shows_only_the_chosen_role(page, server: str) -> None:
+    page.goto(server + "organization/raci.html")
+    rows = page.locator("table.fkb-raci tbody tr")
+    total = rows.count()
+    assert total >= 25
+    select = page.locator("#fkb-raci-role")
+    assert select.is_visible()
+    role = select.locator("option").nth(3).get_attribute("value")
+    select.select_option(role)
+    visible = [r for r in rows.all() if r.is_visible()]
+    assert 0 < len(visible) < total
+    for row in visible:
+        assert row.locator(f'td[data-role="{role}"]').inner_text().strip() in "RACI"
+        assert row.locator(f'td[data-role="{role}"]').inner_text().strip()
+    assert f"role={role}" in page.url
+    select.select_option("")
+    assert sum(r.is_visible() for r in rows.all()) == total
+
+
+def test_no_console_errors_and_no_outside_requests(page, server: str, site: Path) -> None:
+    pages = sorted(
+        p.relative_to(site).as_posix()
+        for p in site.rglob("*.html")
+        if "/index.html" not in p.as_posix()
+        or p.parent == site
+        or not (p.parent.with_suffix(".html")).exists()
+    )
+    assert len(pages) > 60
+    for rel in pages:
+        page.goto(server + rel, wait_until="load")
+    assert page.errors == []
+    outside = [u for u in page.requests if not u.startswith((server, "data:", "blob:"))]
+    assert outside == []
