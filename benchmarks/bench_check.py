@@ -147,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     if n == BUDGET_N:
         best = min(best_of(1, lambda: check(config))[0] for _ in range(args.repeat))
         verdict = "OK" if best <= BUDGET_SECONDS else "OVER BUDGET"
+        failed |= best > BUDGET_SECONDS
         print(f"budget: check at N={BUDGET_N} <= {BUDGET_SECONDS:.1f} s: {best:.2f} s -> {verdict}")
     if args.profile:
         prof = cProfile.Profile()

@@ -12,8 +12,10 @@ Writes, under OUT_DIR:
   charter and the 4 adoption phases;
 - `site_config.yml`: Material (`navigation.prune`, `font: false`, our `theme/` as `custom_dir`)
   with the `search` and `finops-kb` plugins, building to `site/`;
-- `plain_config.yml`: the same `content/` pages (front matter and all) built by plain MkDocs +
-  Material with the same theme settings and Markdown extensions and only `search`, to `site-plain/`.
+- `plain_config.yml`: the same pages (a copy of `content/`, front matter and all, in
+  `plain-docs/`, plus a one-paragraph home page so the theme's link to the site root resolves)
+  built by plain MkDocs + Material with the same theme settings, Markdown extensions and
+  navigation shape (domains > capabilities, personas, phases) and only `search`, to `site-plain/`.
 
 The result passes `finops-kb check` with 0 errors and 0 warnings (as of 2026-11-23; reviews are
 dated in 2026). `--break-links K` deliberately breaks K links (missing pages, missing anchors on
@@ -36,6 +38,8 @@ THEME_DIR = REPO / "theme"
 TODAY = "2026-11-23"
 """The date the synthetic reviews are fresh for (pass it as `today` to `check`)."""
 
+PLAIN_DOCS = "plain-docs"
+"""Docs folder of the plain variant: a copy of `content/` plus a home page."""
 EXTENSIONS = ["toc", "tables", "attr_list", "md_in_html", "admonition"]
 """Markdown extensions the finops-kb plugin needs; both variants list them so they compare."""
 
@@ -207,8 +211,8 @@ class Prose:
         return (f"{self.c(ACTORS)} {self.c(VERBS)} the {self.c(NOUNS)} {self.c(TIMES)}.")
 
     def state(self, level: str) -> str:
-        noun = self.c(NOUNS)
-        return f"The {noun} {self.c(STATES[level])}, for about {self.r.randrange(20, 96)}% of spend."
+        share = self.r.randrange(20, 96)
+        return f"The {self.c(NOUNS)} {self.c(STATES[level])}, for about {share}% of spend."
 
 
 def _front(lines: list[str]) -> str:
@@ -311,7 +315,7 @@ def plan(n: int, rng: random.Random) -> list[Capability]:
         people = rng.sample(persona_ids, rng.randrange(2, 5))
         lead_n = rng.randrange(1, min(3, len(people)))
         phases = [ph for ph, _ in PHASES if rng.random() < 0.6] or [PHASES[i % 3][0]]
-        others = rng.sample(range(n - 1), 3) if n > 3 else [j for j in range(n - 1)][:3]
+        others = rng.sample(range(n - 1), 3)
         related = [ids[j if j < i else j + 1] for j in others]
         caps.append(Capability(cid, title, DOMAINS[i % 4][0], people[:lead_n], people[lead_n:],
                                phases, related, alias=rng.random() < 0.05))
@@ -384,7 +388,12 @@ def generate(out: Path, n: int, seed: int = 1, variant: str = "both",
         _playbooks(playbooks, kb, caps, rng)
         kb.site_config.write_text(site_config(), "utf-8")
     if variant in ("both", "plain"):
-        kb.plain_config.write_text(plain_config(), "utf-8")
+        # The same pages, plus a plain home page so the theme's link to the site root resolves.
+        shutil.copytree(content, out / PLAIN_DOCS)
+        (out / PLAIN_DOCS / "index.md").write_text(_simple_page(
+            ["kind: page", "title: Synthetic FinOps KB"],
+            [("Start here", p.paragraph("The knowledge base", 3))]), "utf-8")
+        kb.plain_config.write_text(plain_config(caps), "utf-8")
     if kb.broken:
         (out / "broken.json").write_text(json.dumps(kb.broken, indent=2) + "\n", "utf-8")
     return kb
@@ -444,8 +453,8 @@ def _playbooks(playbooks: Path, kb: KB, caps: list[Capability], rng: random.Rand
             ("Exit criteria", p.paragraph(title, 2))]), "utf-8")
 
 
-def _theme(extra_plugins: str) -> str:
-    return (f"""docs_dir: content
+def _theme(extra_plugins: str, docs_dir: str = "content") -> str:
+    return (f"""docs_dir: {docs_dir}
 use_directory_urls: false
 theme:
   name: material
@@ -463,9 +472,32 @@ def site_config() -> str:
             + _theme("  - finops-kb:\n      review_interval_days: 365\n"))
 
 
-def plain_config(extra_plugins: str = "", site_dir: str = "site-plain") -> str:
-    """The plain variant: the same `content/` with MkDocs + Material and search only."""
-    return f"site_name: Synthetic FinOps KB (plain)\nsite_dir: {site_dir}\n" + _theme(extra_plugins)
+def plain_nav(caps: list[Capability]) -> str:
+    """The framework part of the plugin's navigation (domains with their capabilities, personas,
+    phases), written out for the plain build so both sites have the same navigation shape."""
+    lines = ["nav:", "  - Home: index.md", "  - FinOps Framework:"]
+    for did, title in DOMAINS:
+        lines += [f"    - {json.dumps(title)}:", f"      - Overview: domains/{did}.md"]
+        for cap in sorted((c for c in caps if c.domain == did), key=lambda c: c.title):
+            lines.append(f"      - {json.dumps(cap.title)}: capabilities/{cap.id}.md")
+    lines.append("    - Personas:")
+    core = sorted((p for p in PERSONAS if p[2] == "core"), key=lambda p: p[1])
+    allied = sorted((p for p in PERSONAS if p[2] != "core"), key=lambda p: p[1])
+    lines += [f"      - {json.dumps(t)}: personas/{pid}.md" for pid, t, _ in core]
+    lines.append("      - Allied personas:")
+    lines += [f"        - {json.dumps(t)}: personas/{pid}.md" for pid, t, _ in allied]
+    lines.append("    - Phases:")
+    lines += [f"      - {t}: phases/{pid}.md" for pid, t in PHASES]
+    return "\n".join(lines) + "\n"
+
+
+def plain_config(caps: list[Capability], extra_plugins: str = "",
+                 site_dir: str = "site-plain") -> str:
+    """The plain variant: the same pages with MkDocs + Material and search only, and the same
+    navigation shape as the plugin's (a flat 2,000-page section would make Material's
+    navigation, and so the plain build, far bigger)."""
+    return (f"site_name: Synthetic FinOps KB (plain)\nsite_dir: {site_dir}\n"
+            + _theme(extra_plugins, PLAIN_DOCS) + plain_nav(caps))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -172,10 +172,18 @@ def _link_map(chs: list[Chapter]) -> dict[str, str]:
     return {c.docs: c.id for c in reversed(chs)}
 
 
-def _convert(ch: Chapter, targets: dict[str, str], md: markdown.Markdown) -> Markup:
+def _convert(ch: Chapter, md: markdown.Markdown) -> str:
     md.reset()
     html = md.convert(ch.markdown)
-    html = _ID.sub(lambda m: f' id="{ch.id}-{m.group(1)}"', html)
+    return _ID.sub(lambda m: f' id="{ch.id}-{m.group(1)}"', html)
+
+
+def _relink(ch: Chapter, html: str, targets: dict[str, str], ids: set[str]) -> Markup:
+    """Point links at chapters of this pack; links that leave the pack become plain text."""
+
+    def anchor(chapter: str, frag: str) -> str:
+        wanted = f"{chapter}-{frag}" if frag else chapter
+        return wanted if wanted in ids else chapter  # the heading may not be in the pack
 
     def fix(m: re.Match[str]) -> str:
         before, href, after, text = m.groups()
@@ -183,12 +191,11 @@ def _convert(ch: Chapter, targets: dict[str, str], md: markdown.Markdown) -> Mar
             return m.group(0)
         path, _, frag = href.partition("#")
         if not path:
-            return f'<a {before}href="#{ch.id}-{frag}"{after}>{text}</a>'
+            return f'<a {before}href="#{anchor(ch.id, frag)}"{after}>{text}</a>'
         dest = posixpath.normpath(posixpath.join(posixpath.dirname(ch.docs), path))
         dest = dest[:-5] + ".md" if dest.endswith(".html") else dest
         if dest in targets:
-            anchor = f"{targets[dest]}-{frag}" if frag else targets[dest]
-            return f'<a {before}href="#{anchor}"{after}>{text}</a>'
+            return f'<a {before}href="#{anchor(targets[dest], frag)}"{after}>{text}</a>'
         return f'<span class="fkb-offline">{text}</span>'
 
     return Markup(_A.sub(fix, html))
@@ -215,8 +222,10 @@ def render_html(
     chs = chapters(site, pack)
     md = markdown.Markdown(extensions=EXTENSIONS)
     targets = _link_map(chs)
-    for ch in chs:
-        ch.html = _convert(ch, targets, md)
+    converted = [_convert(ch, md) for ch in chs]
+    ids = {ch.id for ch in chs} | {i for html in converted for i in _ID.findall(html)}
+    for ch, html in zip(chs, converted, strict=True):
+        ch.html = _relink(ch, html, targets, ids)
     dirs = [*(template_dirs or []), TEMPLATES]
     env = Environment(
         loader=FileSystemLoader([str(d) for d in dirs]), autoescape=select_autoescape(["html"])

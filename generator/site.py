@@ -53,6 +53,9 @@ def build(
     for stale in target.parent.glob(f".{target.name}-building-*"):
         shutil.rmtree(stale, ignore_errors=True)  # left by a build that was killed
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; a served site must be readable
     cfg.site_dir = str(tmp)
     plugin = cfg.plugins.get("finops-kb")
     if plugin is not None:
