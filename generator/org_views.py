@@ -13,9 +13,9 @@ from .pages import (
     level,
     maturity_cell,
     page_link,
-    raci_table,
     rewrite_links,
     role_link,
+    role_raci_table,
 )
 
 STATUS = {"done": "Done", "in-progress": "In progress", "not-started": "Not started"}
@@ -62,11 +62,11 @@ def role_page(site: Site, rid: str) -> str:
     out += [
         "### Responsible or accountable",
         "",
-        raci_table(site, here, lead, True) if lead else "No activity.",
+        role_raci_table(site, here, rid, lead) if lead else "No activity.",
         "",
     ]
     if other:
-        out += ["### Consulted or informed", "", raci_table(site, here, other, True), ""]
+        out += ["### Consulted or informed", "", role_raci_table(site, here, rid, other), ""]
     owned = [
         g.capabilities[c]
         for c, o in g.overlays.items()

@@ -146,6 +146,26 @@ def raci_table(site: Site, here: str, rows: list[dict[str, Any]], with_capabilit
     return "\n".join(lines)
 
 
+def role_raci_table(site: Site, here: str, role: str, rows: list[dict[str, Any]]) -> str:
+    """A role's own RACI rows: its letter and who is accountable, not the whole matrix row."""
+    g = site.graph
+    names = {"R": "Responsible", "A": "Accountable", "C": "Consulted", "I": "Informed"}
+    lines = ["| Activity | Capability | Your part | Accountable |", "|---|---|---|---|"]
+    for act in rows:
+        letters = act.get("assignments") or {}
+        accountable = [r for r, letter in letters.items() if letter == "A"]
+        cap = g.capabilities.get(str(act.get("capability")))
+        anchor = relative(here, "organization/raci.md", f"act-{act.get('id')}")
+        lines.append(
+            f"| [{cell(act.get('title'))}]({anchor}) | "
+            f"{page_link(g, here, cap) if cap else cell(act.get('capability'))} | "
+            f"**{letters.get(role)}** {names.get(str(letters.get(role)), '')} | "
+            + (", ".join(role_link(g, here, r) for r in accountable) or "—")
+            + " |"
+        )
+    return "\n".join(lines)
+
+
 def _overlay(site: Site, here: str, cap: Document, overlay: Document) -> str:
     g, m = site.graph, overlay.meta
     mat = mapping(m.get("maturity"))
@@ -188,7 +208,10 @@ def capability(site: Site, doc: Document, here: str) -> str:
     facts = []
     if domain:
         facts.append(f"**Domain:** {page_link(g, here, domain)}")
-    phases = [d for d in g.repo.of_kind("phase") if d.id in (m.get("phases") or [])]
+    phases = sorted(
+        (d for d in g.repo.of_kind("phase") if d.id in (m.get("phases") or [])),
+        key=lambda d: (d.meta.get("order", 9), d.title),
+    )
     if phases:
         facts.append("**Phases:** " + ", ".join(page_link(g, here, p) for p in phases))
     if lead:

@@ -41,7 +41,7 @@ class Generated:
 def home(site: Site) -> str:
     g, here = site.graph, "index.md"
     out = [
-        f"# {site.org_name} FinOps knowledge base",
+        f"# FinOps at {site.org_name}",
         "",
         "How we manage the value of our technology spend: the FinOps Framework in our own "
         f"words, and how {site.org_name} runs each part of it.",
@@ -100,6 +100,7 @@ def raci_matrix(site: Site) -> str:
         for r in roles
     )
     out = [
+        "---\nhide:\n  - toc\n---",  # the matrix needs the full width
         "# Who does what (RACI)",
         "",
         "**R** responsible (does the work) · **A** accountable (one per activity, signs off) · "

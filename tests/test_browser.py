@@ -37,11 +37,20 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def server(site: Path) -> Iterator[str]:
     handler = functools.partial(_QuietHandler, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd = _Server(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}/"
     httpd.shutdown()
+    httpd.server_close()
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = True
+
+    def handle_error(self, request, client_address) -> None:  # noqa: ANN001
+        pass  # the browser closes connections early when it navigates on; that is fine
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -124,9 +133,7 @@ def test_no_console_errors_and_no_outside_requests(page, server: str, site: Path
     pages = sorted(
         p.relative_to(site).as_posix()
         for p in site.rglob("*.html")
-        if "/index.html" not in p.as_posix()
-        or p.parent == site
-        or not (p.parent.with_suffix(".html")).exists()
+        if 'http-equiv="refresh"' not in p.read_text()  # redirects are tested above
     )
     assert len(pages) > 60
     for rel in pages:
