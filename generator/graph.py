@@ -93,13 +93,14 @@ def build(repo: Repository, content_dir: str, playbooks_dir: str) -> Graph:
         path = docs_path(doc, content_dir, playbooks_dir)
         if path:
             g.docs_path[doc.path] = path
+    g.domains = sorted(repo.of_kind("domain"), key=_order)
+    rank = {d.id: i for i, d in enumerate(g.domains)}
     g.capabilities = dict(
         sorted(
             repo.by_id("capability").items(),
-            key=lambda kv: (kv[1].meta.get("domain", ""), kv[1].title),
+            key=lambda kv: (rank.get(str(kv[1].meta.get("domain")), 99), kv[1].title),
         )
     )
-    g.domains = sorted(repo.of_kind("domain"), key=_order)
     g.personas = dict(
         sorted(
             repo.by_id("persona").items(),
