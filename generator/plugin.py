@@ -39,6 +39,10 @@ class FinOpsPlugin(BasePlugin):  # type: ignore[type-arg]
             return [("finops-kb", ValidationError(str(exc)))], []
         return [], []
 
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Live preview skips the PDF packs: they take seconds and nobody reads them there.
+        self.serving = command == "serve"
+
     def on_config(self, config: Any) -> Any:
         self.core.root = Path(config.config_file_path).resolve().parent
         self.result: Result = check(self.core)
@@ -60,7 +64,8 @@ class FinOpsPlugin(BasePlugin):  # type: ignore[type-arg]
 
     def on_files(self, files: Files, config: Any) -> Files:
         generated = views.generate(self.site, self.core)
-        self.packs = packs.resolve(self.core, self.graph)[0] if self.core.packs_enabled else []
+        wanted = self.core.packs_enabled and not getattr(self, "serving", False)
+        self.packs = packs.resolve(self.core, self.graph)[0] if wanted else []
         if self.packs:
             generated["packs/index.md"] = views.Generated(views.packs_page(self.site, self.packs))
         for path, page in generated.items():

@@ -1,0 +1,56 @@
+"""`finops-kb serve`: the live preview rebuilds when content or playbooks change."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _get(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.read().decode()
+    except OSError:
+        return ""
+
+
+def _wait_for(url: str, text: str, seconds: float = 30) -> float:
+    start = time.time()
+    while time.time() - start < seconds:
+        if text in _get(url):
+            return time.time() - start
+        time.sleep(0.1)
+    raise AssertionError(f"{text!r} did not appear at {url} within {seconds} s")
+
+
+def test_edits_to_content_and_playbooks_are_served(base_repo: Path) -> None:
+    port = _free_port()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=base_repo, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}/capabilities/alpha.html"
+        _wait_for(url, "We run the collection every night", 60)
+        cap = base_repo / "content/capabilities/alpha.md"
+        cap.write_text(cap.read_text().replace("Without it nothing else works.",
+                                               "Edited while serving."))
+        _wait_for(url, "Edited while serving.")
+        overlay = base_repo / "playbooks/capabilities/alpha.md"
+        overlay.write_text(overlay.read_text().replace("every night", "every hour"))
+        _wait_for(url, "We run the collection every hour")
+        assert not (base_repo / "site").exists()  # serve never writes the real site
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
