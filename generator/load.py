@@ -145,37 +145,19 @@ def _plain(value: Any) -> Any:
 
 def split_front_matter(text: str, rel: str) -> tuple[str | None, str, int, list[Diagnostic]]:
     """Return (front matter, body, body's first line, diagnostics)."""
-    if not text.startswith("---\n"):
-        return (
-            None,
-            text,
-            1,
-            [
-                Diagnostic(
-                    rel,
-                    1,
-                    "missing-front-matter",
-                    "file has no YAML front matter",
-                    "start the file with `---`, a `kind:` line and the kind's keys, then `---`",
-                )
-            ],
-        )
-    end = _FENCE.search(text, 4)
+    end = _FENCE.search(text, 4) if text.startswith("---\n") else None
     if end is None:
-        return (
-            None,
-            text,
+        opened = text.startswith("---\n")
+        problem = Diagnostic(
+            rel,
             1,
-            [
-                Diagnostic(
-                    rel,
-                    1,
-                    "missing-front-matter",
-                    "front matter is not closed",
-                    "add a line `---` after the last front-matter key",
-                )
-            ],
+            "missing-front-matter",
+            "front matter is not closed" if opened else "file has no YAML front matter",
+            "add a line `---` after the last front-matter key"
+            if opened
+            else "start the file with `---`, a `kind:` line and the kind's keys, then `---`",
         )
+        return None, text, 1, [problem]
     front = text[4 : end.start()]
     body_line = front.count("\n") + 3
     return front, text[end.end() + 1 :], body_line, []

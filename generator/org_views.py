@@ -8,6 +8,7 @@ from .graph import LEVELS, relative
 from .model import Document, mapping
 from .pages import (
     Site,
+    activity_sections,
     cell,
     footer,
     level,
@@ -113,13 +114,7 @@ def role_page(site: Site, rid: str) -> str:
     acts = g.activities.get(str(role.get("persona")), [])
     if persona and acts:
         out += [f"## Your activities as {persona.title}", ""]
-        for act in acts:
-            out += [
-                f"### {act.capability.title}",
-                "",
-                rewrite_links(act.text, act.capability, here, g),
-                "",
-            ]
+        out += activity_sections(g, here, acts)
     return "\n".join(out)
 
 

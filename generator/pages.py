@@ -321,17 +321,24 @@ def persona(site: Site, doc: Document, here: str) -> str:
             "capability pages.",
             "",
         ]
-        for act in acts:
-            out += [
-                f"### {act.capability.title}",
-                "",
-                rewrite_links(act.text, act.capability, here, g),
-                "",
-                f"[Read {act.capability.title} in full]"
-                f"({relative(here, g.docs_path[act.capability.path], act.heading.slug)})",
-                "",
-            ]
+        out += activity_sections(g, here, acts, read_more=True)
     return "\n".join(out) + footer(site, doc, here)
+
+
+def activity_sections(g: Graph, here: str, acts: list[Any], read_more: bool = False) -> list[str]:
+    """One H3 per capability with a persona's functional activities there."""
+    out = []
+    for act in acts:
+        out += [
+            f"### {act.capability.title}",
+            "",
+            rewrite_links(act.text, act.capability, here, g),
+            "",
+        ]
+        if read_more:
+            target = relative(here, g.docs_path[act.capability.path], act.heading.slug)
+            out += [f"[Read {act.capability.title} in full]({target})", ""]
+    return out
 
 
 def phase(site: Site, doc: Document, here: str) -> str:
