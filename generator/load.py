@@ -6,26 +6,46 @@ Nothing here raises on bad input: unreadable files become diagnostics.
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import multiprocessing
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 from markdown.extensions.toc import slugify, unique
-from markdown_it import MarkdownIt
 
 from .diagnostics import Diagnostic
 from .model import DataFile, Document, Heading, KeyPath, Link, Repository, Section
+from .scan import scan
 
-try:  # libyaml is ~8x faster; the pure-Python loader gives the same nodes
-    _Loader: Any = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - wheels ship libyaml
-    _Loader = yaml.SafeLoader
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml parses ~8x faster
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+class _Loader(_Base):  # type: ignore[misc,valid-type]
+    """The safe loader with a shortcut for plain words, the most common scalars by far.
+
+    YAML 1.1 types a plain scalar by trying a regex per type; a value that starts with a letter
+    other than those of yes/no/true/false/on/off/null can only be a string.
+    """
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if (
+            kind is yaml.ScalarNode
+            and implicit[0]
+            and value[:1].isalpha()
+            and value[0] not in "yYnNtTfFoO"
+        ):
+            return _STR_TAG
+        return super().resolve(kind, value, implicit)
+
 
 DATA_FILES = {"organization.yml": "organization", "raci.yml": "raci"}
 _FENCE = re.compile(r"^---[ \t]*$", re.M)
-_WORD = re.compile(r"[^\W_][\w'’-]*")
-_md = MarkdownIt("commonmark").disable(["image", "html_inline", "html_block", "entity"])
 
 
 def read_text(root: Path, rel: str) -> tuple[str | None, list[Diagnostic]]:
@@ -72,8 +92,7 @@ def parse_yaml(
             return {}, {}, []
         lines: dict[KeyPath, int] = {}
         problems: list[Diagnostic] = []
-        _walk(node, (), first_line, lines, problems, rel)
-        data = loader.construct_document(node)
+        data = _walk(node, (), first_line, lines, problems, rel, loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
@@ -97,7 +116,10 @@ def parse_yaml(
         return None, {}, [Diagnostic(rel, first_line, "yaml-syntax", f"YAML error: {exc}")]
     finally:
         loader.dispose()
-    return _plain(data), lines, problems
+    return data, lines, problems
+
+
+_STR = "tag:yaml.org,2002:str"
 
 
 def _walk(
@@ -107,8 +129,19 @@ def _walk(
     lines: dict[KeyPath, int],
     problems: list[Diagnostic],
     rel: str,
-) -> None:
+    loader: Any,
+) -> Any:
+    """Build the value of `node`, recording key lines and duplicate keys on the way.
+
+    Strings, the bulk of front matter, are taken as they are; other scalars (numbers, booleans,
+    dates) go through the safe constructor. Building here avoids a second pass over the tree.
+    """
+    if isinstance(node, yaml.ScalarNode):
+        return node.value if node.tag == _STR else _plain(loader.construct_object(node))
     if isinstance(node, yaml.MappingNode):
+        if any(k.tag == "tag:yaml.org,2002:merge" for k, _v in node.value):
+            return _plain(loader.construct_object(node, deep=True))  # `<<:` merges are rare
+        out: dict[str, Any] = {}
         seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             key = str(key_node.value)
@@ -125,11 +158,13 @@ def _walk(
                 )
             seen.setdefault(key, line)
             lines[path + (key,)] = line
-            _walk(value_node, path + (key,), first, lines, problems, rel)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            lines[path + (i,)] = first + item.start_mark.line
-            _walk(item, path + (i,), first, lines, problems, rel)
+            out[key] = _walk(value_node, path + (key,), first, lines, problems, rel, loader)
+        return out
+    items = []
+    for i, item in enumerate(node.value):
+        lines[path + (i,)] = first + item.start_mark.line
+        items.append(_walk(item, path + (i,), first, lines, problems, rel, loader))
+    return items
 
 
 def _plain(value: Any) -> Any:
@@ -163,49 +198,23 @@ def split_front_matter(text: str, rel: str) -> tuple[str | None, str, int, list[
     return front, text[end.end() + 1 :], body_line, []
 
 
+@lru_cache(maxsize=4096)
+def _slug(text: str) -> str:
+    return str(slugify(text, "-"))  # the same headings recur on every page of a kind
+
+
 def parse_body(body: str, body_line: int) -> tuple[list[Heading], list[Link], list[Section]]:
     """Headings, links and the H2/H3 section tree, with file lines."""
-    headings: list[Heading] = []
-    links: list[Link] = []
+    found, targets, words = scan(body)
     slugs: set[str] = set()
-    flat: list[tuple[Heading, int]] = []  # (heading, words directly under it)
-    words = 0
-    tokens = _md.parse(body)
-    for i, tok in enumerate(tokens):
-        if tok.type == "heading_open":
-            inline = tokens[i + 1]
-            text = _inline_text(inline)
-            slug = unique(slugify(text, "-"), slugs)
-            line = body_line + (tok.map[0] if tok.map else 0)
-            heading = Heading(int(tok.tag[1]), text, slug, line)
-            headings.append(heading)
-            if flat:
-                flat[-1] = (flat[-1][0], words)
-            flat.append((heading, 0))
-            words = 0
-        elif tok.type == "inline":
-            if i and tokens[i - 1].type != "heading_open":
-                words += len(_WORD.findall(_inline_text(tok)))
-            _collect_links(tok, body_line, links)
-        elif tok.type in ("fence", "code_block"):
-            words += len(_WORD.findall(tok.content))
-    if flat:
-        flat[-1] = (flat[-1][0], words)
+    headings = [
+        Heading(level, text, unique(_slug(text), slugs), body_line + line)
+        for level, text, line in found
+    ]
+    links = [Link(target, body_line + line) for target, line in targets]
+    starts = [line for _level, _text, line in found] + [len(words)]
+    flat = [(h, sum(words[starts[i] + 1 : starts[i + 1]])) for i, h in enumerate(headings)]
     return headings, links, _tree(flat)
-
-
-def _inline_text(inline: Any) -> str:
-    return "".join(c.content for c in inline.children or () if c.type in ("text", "code_inline"))
-
-
-def _collect_links(inline: Any, body_line: int, out: list[Link]) -> None:
-    line = body_line + (inline.map[0] if inline.map else 0)
-    for child in inline.children or ():
-        if child.type in ("softbreak", "hardbreak"):
-            line += 1
-        elif child.type == "link_open":
-            href = str(child.attrs.get("href", ""))
-            out.append(Link(href, line))
 
 
 def _tree(flat: list[tuple[Heading, int]]) -> list[Section]:
@@ -277,32 +286,61 @@ def discover(root: Path, dirs: list[str]) -> list[str]:
     return sorted(found)
 
 
+Loaded = tuple[str, "Document | DataFile | None", list[Diagnostic]]
+PARALLEL_FROM = 400
+"""Below this many files a second process costs more than it saves."""
+
+
+def _load_one(root: Path, rel: str) -> Loaded:
+    name = rel.rsplit("/", 1)[-1]
+    if rel.endswith(".md"):
+        return (rel, *load_document(root, rel))
+    if name in DATA_FILES:
+        return (rel, *load_data_file(root, rel))
+    hint = f"data files are {', '.join(sorted(DATA_FILES))}"
+    return (
+        rel,
+        None,
+        [Diagnostic(rel, 1, "unknown-file", f"`{name}` is not a known data file", hint)],
+    )
+
+
+def _load_many(root: Path, rels: list[str]) -> list[Loaded]:
+    gc.disable()  # bulk creation of small objects: collection passes would find nothing to free
+    try:
+        return [_load_one(root, rel) for rel in rels]
+    finally:
+        gc.enable()
+
+
+def _load_all(root: Path, rels: list[str]) -> list[Loaded]:
+    """Load files, on two processes for large repositories (where `fork` exists)."""
+    if (
+        len(rels) < PARALLEL_FROM
+        or (os.cpu_count() or 1) < 2
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        return _load_many(root, rels)
+    half = len(rels) // 2
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(1, mp_context=context) as pool:
+        second = pool.submit(_load_many, root, rels[half:])
+        first = _load_many(root, rels[:half])
+        return first + second.result()
+
+
 def load(root: Path, dirs: list[str]) -> tuple[Repository, list[Diagnostic]]:
     """Load every file under `dirs` (relative to `root`) into a Repository."""
     repo = Repository()
     problems: list[Diagnostic] = []
-    for rel in discover(root, dirs):
+    for rel, loaded, found in _load_all(root, discover(root, dirs)):
         repo.files.append(rel)
         name = rel.rsplit("/", 1)[-1]
-        if rel.endswith(".md"):
-            doc, found = load_document(root, rel)
-            if doc is not None:
-                repo.documents.append(doc)
-            else:
-                repo.unresolved.add(name[:-3])
-        elif name in DATA_FILES:
-            data, found = load_data_file(root, rel)
-            if data is not None:
-                setattr(repo, DATA_FILES[name], data)
-        else:
-            found = [
-                Diagnostic(
-                    rel,
-                    1,
-                    "unknown-file",
-                    f"`{name}` is not a known data file",
-                    f"data files are {', '.join(sorted(DATA_FILES))}",
-                )
-            ]
+        if isinstance(loaded, Document):
+            repo.documents.append(loaded)
+        elif isinstance(loaded, DataFile):
+            setattr(repo, DATA_FILES[name], loaded)
+        elif rel.endswith(".md"):
+            repo.unresolved.add(name[:-3])
         problems += found
     return repo, problems

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from typing import Any
 
+import fastjsonschema
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
@@ -52,6 +54,42 @@ def _validators() -> dict[str, Draft202012Validator]:
     }
 
 
+def _bundle(node: Any, base: dict[str, Any], files: dict[str, Any]) -> Any:
+    """The schema with every `$ref` inlined, for a compiler that reads one document."""
+    if isinstance(node, dict):
+        if "$ref" in node:
+            name, _, pointer = node["$ref"].partition("#")
+            doc = files[name] if name else base
+            target = doc
+            for part in pointer.strip("/").split("/"):
+                target = target[part]
+            extra = {k: v for k, v in node.items() if k != "$ref"}
+            return {**_bundle(target, doc, files), **_bundle(extra, base, files)}
+        return {
+            k: _bundle(v, base, files)
+            for k, v in node.items()
+            if k not in ("$schema", "$id", "$defs")
+        }
+    if isinstance(node, list):
+        return [_bundle(v, base, files) for v in node]
+    return node
+
+
+@cache
+def _fast() -> dict[str, Callable[[Any], Any]]:
+    """Compiled validators (fastjsonschema, ~25x faster) that only say valid or not.
+
+    Valid data, by far the common case, costs almost nothing; invalid data is validated again by
+    jsonschema, whose errors carry the paths the diagnostics need. Both read the same files.
+    """
+    files = {name: json.loads(text) for name, text in schema_files().items()}
+    return {
+        name[:-5]: fastjsonschema.compile(_bundle(s, s, files))
+        for name, s in files.items()
+        if name != "common.json"
+    }
+
+
 def did_you_mean(word: str, choices: Any) -> str:
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"did you mean `{match[0]}`?" if match else ""
@@ -63,6 +101,11 @@ def _dotted(path: KeyPath) -> str:
 
 def validate(kind: str, data: dict[str, Any], line_of: Any, rel: str) -> list[Diagnostic]:
     """Check `data` against the schema of `kind`; `line_of(path)` gives a key path's line."""
+    try:
+        _fast()[kind](data)
+        return []
+    except fastjsonschema.JsonSchemaException:
+        pass
     validator = _validators()[kind]
     problems: list[Diagnostic] = []
     for error in validator.iter_errors(data):

@@ -7,7 +7,8 @@ from html import escape
 from typing import Any
 
 from .config import Config
-from .graph import Graph, relative
+from .graph import docs_path, relative
+from .model import Repository
 from .org_views import (
     adoption_index,
     adoption_phase,
@@ -247,8 +248,12 @@ STATIC_PAGES = (
 )
 
 
-def virtual_paths(g: Graph) -> set[str]:
+def virtual_paths(repo: Repository, content_dir: str, playbooks_dir: str) -> set[str]:
     """Docs-tree paths of every page that exists only in the built site (generated or merged)."""
-    paths = set(STATIC_PAGES) | {f"organization/roles/{rid}.md" for rid in g.roles}
-    paths |= {p for d, p in g.docs_path.items() if not d.startswith(g.content_dir + "/")}
+    paths = set(STATIC_PAGES) | {f"organization/roles/{rid}.md" for rid in repo.roles}
+    for doc in repo.documents:
+        if not doc.path.startswith(content_dir + "/"):
+            path = docs_path(doc, content_dir, playbooks_dir)
+            if path:
+                paths.add(path)
     return paths

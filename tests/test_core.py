@@ -167,4 +167,4 @@ def test_virtual_paths_match_generated_pages(base_repo: Path) -> None:
     g = graph.build(check(config).repo, "content", "playbooks")
     generated = set(views.generate(pages.site_for(g), config))
     merged = {p for d, p in g.docs_path.items() if d.startswith("playbooks/capabilities/")}
-    assert views.virtual_paths(g) == generated | merged
+    assert views.virtual_paths(g.repo, "content", "playbooks") == generated | merged

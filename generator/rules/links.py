@@ -29,11 +29,10 @@ def resolve(source: str, target: str) -> tuple[str | None, str]:
 def run(repo: Repository, config: Config) -> list[Diagnostic]:
     docs = {d.path: d for d in repo.documents}
     slugs = {d.path: {h.slug for h in d.headings} for d in repo.documents}
-    from ..graph import build
-    from ..views import virtual_paths
+    from ..views import virtual_paths  # views import this module; import here to avoid a cycle
 
-    g = build(repo, config.content_dir, config.playbooks_dir)
-    known = set(repo.files) | {f"{config.content_dir}/{p}" for p in virtual_paths(g)}
+    virtual = virtual_paths(repo, config.content_dir, config.playbooks_dir)
+    known = set(repo.files) | {f"{config.content_dir}/{p}" for p in virtual}
     problems = []
     for doc in repo.documents:
         for link in doc.links:
