@@ -76,7 +76,7 @@ def stages(config: Config, repeat: int) -> list[tuple[str, float]]:
     t, _, _ = best_of(repeat, lambda: [load_stage.parse_yaml(f, r, 2) for r, f, _, _ in parts])
     out.append(("load: front matter YAML (+ key lines)", t))
     t, _, _ = best_of(repeat, lambda: [load_stage.parse_body(b, n) for _, _, b, n in parts])
-    out.append(("load: body (markdown-it, slugs, words)", t))
+    out.append(("load: body (headings, links, words)", t))
     t, _, loaded = best_of(repeat, lambda: load_stage.load(root, dirs))
     out.append(("load (whole stage)", t))
     repo, problems = loaded
@@ -134,7 +134,8 @@ def main(argv: list[str] | None = None) -> int:
     n = args.sizes[-1]
     print(f"\n(pages/s counts capability pages; each N also has {len(synthetic.PERSONAS)} personas,"
           f" {len(synthetic.DOMAINS)} domains, 3 phases, the overlays and the other playbooks)")
-    print(f"\nstages at N={n} (best of {args.repeat}; load's parts are timed separately):")
+    print(f"\nstages at N={n} (best of {args.repeat}; load's parts are timed separately, "
+          "one after the other on one core, whatever `load` itself does):")
     rows = stages(config, args.repeat)
     total = sum(t for name, t in rows if not name.startswith("load:"))
     for name, t in rows:

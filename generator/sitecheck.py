@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 from .config import Config
 from .diagnostics import Diagnostic
 from .graph import Graph
+from .model import Document
 
 _ID = re.compile(rb'\sid="([^"]+)"')
 _REF = re.compile(rb'\s(?:href|src)="([^"]*)"')
@@ -72,12 +73,10 @@ def broken_links(site: Path) -> list[tuple[str, str, str]]:
 
 
 def check_site(site: Path, g: Graph, config: Config, directory_urls: bool) -> list[Diagnostic]:
-    by_url = {
-        _page_url(docs, directory_urls): repo
-        for repo, docs in g.docs_path.items()
-        if repo.startswith(config.content_dir + "/")
-    }
-    docs = {d.path: d for d in g.repo.documents}
+    by_url: dict[str, list[Document]] = {}  # a page and the files merged into it
+    for doc in g.repo.documents:
+        if doc.path in g.docs_path:
+            by_url.setdefault(_page_url(g.docs_path[doc.path], directory_urls), []).append(doc)
     problems = []
     found = broken_links(site)
     by_target: dict[str, list[str]] = {}
@@ -101,11 +100,7 @@ def check_site(site: Path, g: Graph, config: Config, directory_urls: bool) -> li
     for page, href, what in found:
         if _absolute(page, href) in shared:
             continue
-        source = by_url.get(page)
-        line = 1
-        if source and source in docs:
-            line = _line_of(docs[source].body, href) + docs[source].body_line - 1
-        path = source or f"(generated page {page})"
+        path, line = _source_of(by_url.get(page, []), href, page)
         code = "site-broken-link" if what == "link" else "site-broken-anchor"
         problems.append(
             Diagnostic(
@@ -120,27 +115,30 @@ def check_site(site: Path, g: Graph, config: Config, directory_urls: bool) -> li
     return problems
 
 
+def _source_of(sources: list[Document], href: str, page: str) -> tuple[str, int]:
+    """The file and line that wrote `href`: the page's own source or a playbook merged in."""
+    for needle in _needles(href):  # most specific first, across every merged file
+        for doc in sources:
+            for i, line in enumerate(doc.body.split("\n")):
+                if needle in line:
+                    return doc.path, doc.body_line + i
+    if sources:
+        return sources[0].path, sources[0].body_line
+    return f"(generated page {page})", 0
+
+
 def _absolute(page: str, href: str) -> str:
     path = urlsplit(href).path
     return posixpath.normpath(posixpath.join(posixpath.dirname(page), path)) if path else page
 
 
-def _line_of(body: str, href: str) -> int:
-    """The body line most likely to have produced `href` (its file name and anchor)."""
+def _needles(href: str) -> list[str]:
+    """Strings the Markdown source of `href` contains: file and anchor, anchor, file name."""
     parts = urlsplit(href)
     stem = posixpath.basename(parts.path).rsplit(".", 1)[0] if parts.path else ""
-    needles = [
-        n
-        for n in (
-            stem and parts.fragment and f"{stem}.md#{parts.fragment}",
-            parts.fragment and f"#{parts.fragment}",
-            stem,
-        )
-        if n
+    found = [
+        f"{stem}.md#{parts.fragment}" if stem and parts.fragment else "",
+        f"#{parts.fragment}" if parts.fragment else "",
+        stem,
     ]
-    lines = body.split("\n")
-    for needle in needles:
-        for i, line in enumerate(lines, 1):
-            if needle in line:
-                return i
-    return 1
+    return [n for n in found if n]

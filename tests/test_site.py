@@ -121,3 +121,13 @@ def test_interrupted_build_keeps_previous_site(base_repo: Path) -> None:
     proc.wait()
     assert (site / "capabilities/alpha.html").read_bytes() == marker
     assert not (site / "capabilities/extra-1.html").exists()
+
+
+@pytest.mark.allow_warnings
+def test_broken_link_in_an_overlay_is_reported_at_the_overlay(base_repo: Path, capfd) -> None:
+    overlay = base_repo / "playbooks/capabilities/alpha.md"
+    overlay.write_text(overlay.read_text() + "\nSee [the maturity](../../content/capabilities/"
+                       "beta.md#maturity-levels).\n")
+    assert build(base_repo / "site_config.yml", strict=True, packs=False) == 1
+    err = capfd.readouterr().err
+    assert "playbooks/capabilities/alpha.md:19: site-broken-anchor" in err
