@@ -7,6 +7,7 @@ from html import escape
 from .graph import LEVELS, relative
 from .model import Document, mapping
 from .pages import (
+    FULL_TEXT_UP_TO,
     Site,
     activity_sections,
     cell,
@@ -114,7 +115,13 @@ def role_page(site: Site, rid: str) -> str:
     acts = g.activities.get(str(role.get("persona")), [])
     if persona and acts:
         out += [f"## Your activities as {persona.title}", ""]
-        out += activity_sections(g, here, acts)
+        if len(acts) > FULL_TEXT_UP_TO:  # the persona page already lists them all
+            out.append(
+                f"{persona.title} takes part in {len(acts)} capabilities; see "
+                f"{page_link(g, here, persona, 'activities-across-capabilities')}."
+            )
+        else:
+            out += activity_sections(g, here, acts)
     return "\n".join(out)
 
 

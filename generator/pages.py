@@ -325,8 +325,19 @@ def persona(site: Site, doc: Document, here: str) -> str:
     return "\n".join(out) + footer(site, doc, here)
 
 
+FULL_TEXT_UP_TO = 40
+"""Above this many capabilities a persona's activities are listed as links, not copied in full:
+a page that repeats thousands of sections helps nobody and makes large builds slow."""
+
+
 def activity_sections(g: Graph, here: str, acts: list[Any], read_more: bool = False) -> list[str]:
     """One H3 per capability with a persona's functional activities there."""
+    if len(acts) > FULL_TEXT_UP_TO:
+        return [
+            f"- [{a.capability.title}]"
+            f"({relative(here, g.docs_path[a.capability.path], a.heading.slug)})"
+            for a in acts
+        ] + [""]
     out = []
     for act in acts:
         out += [

@@ -9,6 +9,37 @@ from .graph import LEVELS, Graph
 ROW, LABEL, COL, HEAD = 26, 300, 84, 34
 
 
+HEATMAP_UP_TO = 60
+"""Above this many capabilities the home page summarizes maturity per domain instead."""
+
+
+def domain_summary(g: Graph) -> str:
+    """Per domain: how many capabilities are at each level now, and how many are below target."""
+    rows = [
+        "| Domain | Crawl | Walk | Run | Not assessed | Below target |",
+        "|---|---|---|---|---|---|",
+    ]
+    for domain in g.domains:
+        counts = dict.fromkeys(LEVELS, 0)
+        missing = below = 0
+        for cap in g.by_domain.get(domain.id, []):
+            overlay = g.overlays.get(cap.id)
+            mat = overlay.meta.get("maturity") if overlay else None
+            now = mat.get("current") if isinstance(mat, dict) else None
+            target = mat.get("target") if isinstance(mat, dict) else None
+            if now in counts:
+                counts[now] += 1
+                below += target in LEVELS and LEVELS.index(target) > LEVELS.index(now)
+            else:
+                missing += 1
+        rows.append(
+            f"| {domain.title} | "
+            + " | ".join(str(counts[x]) for x in LEVELS)
+            + f" | {missing} | {below} |"
+        )
+    return "\n".join(rows)
+
+
 def heatmap(g: Graph, href: dict[str, str]) -> str:
     """Current (filled) and target (outlined) maturity per capability, grouped by domain.
 

@@ -29,7 +29,7 @@ from .pages import (
 )
 from .reference import check_codes, content_model
 from .rules.freshness import due_date, owner_of
-from .svg import heatmap
+from .svg import HEATMAP_UP_TO, domain_summary, heatmap
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +37,25 @@ class Generated:
     markdown: str
     source: str | None = None
     """Repository path the page is made from (for edit links and error reports)."""
+
+
+def _maturity_picture(site: Site, here: str) -> list[str]:
+    g = site.graph
+    overview = relative(here, "organization/maturity.md")
+    if len(g.capabilities) > HEATMAP_UP_TO:  # one SVG row per capability stops being readable
+        return [
+            f"Capabilities per maturity level today; the [maturity overview]({overview}) "
+            "lists each one.",
+            "",
+            domain_summary(g),
+        ]
+    hrefs = {c: href(site, here, g.docs_path[d.path]) for c, d in g.capabilities.items()}
+    return [
+        "Filled cells show the maturity we have reached; the outlined cell is our target. "
+        f"See the [maturity overview]({overview}) as a table.",
+        "",
+        heatmap(g, hrefs),
+    ]
 
 
 def home(site: Site) -> str:
@@ -62,10 +81,7 @@ def home(site: Site) -> str:
         "",
         "## Maturity: where we are and where we aim",
         "",
-        "Filled cells show the maturity we have reached; the outlined cell is our target. "
-        f"See the [maturity overview]({relative(here, 'organization/maturity.md')}) as a table.",
-        "",
-        heatmap(g, {c: href(site, here, g.docs_path[d.path]) for c, d in g.capabilities.items()}),
+        *_maturity_picture(site, here),
         "",
     ]
     if g.adoption:
