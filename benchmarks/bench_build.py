@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import re
 import shutil
@@ -25,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import synthetic
@@ -75,11 +76,29 @@ def run_build(label: str, config: Path, site: Path, log: Path) -> Run:
                len(re.findall(r"^ERROR", text, re.M)), html, mib, log)
 
 
+def record(run: Run, key: dict[str, object]) -> None:
+    """Keep a build's figures beside its log, for `--reuse-proofer` in bench_linkcheck.py."""
+    data = {**asdict(run), "log": str(run.log), "key": key}
+    run.log.with_suffix(".json").write_text(json.dumps(data, indent=1), "utf-8")
+
+
+def recorded(log: Path, key: dict[str, object]) -> Run | None:
+    """The figures `record` kept for `log`, if they were taken with the same `key`."""
+    path = log.with_suffix(".json")
+    if not path.is_file():
+        return None
+    data = json.loads(path.read_text("utf-8"))
+    if data.pop("key", None) != key:
+        return None
+    data["log"] = Path(data["log"])
+    return Run(**data)
+
+
 def print_runs(runs: list[Run]) -> None:
-    print(f"  {'build':28} {'wall s':>7} {'cpu s':>7} {'peak RSS':>9} {'html':>6} {'site MiB':>8} "
+    print(f"  {'build':32} {'wall s':>7} {'cpu s':>7} {'peak RSS':>9} {'html':>6} {'site MiB':>8} "
           f"{'warn':>5} {'err':>4} {'exit':>4}")
     for r in runs:
-        print(f"  {r.label:28} {r.wall:7.1f} {r.cpu:7.1f} {r.rss_mib:6.0f} MiB {r.html:6} "
+        print(f"  {r.label:32} {r.wall:7.1f} {r.cpu:7.1f} {r.rss_mib:6.0f} MiB {r.html:6} "
               f"{r.mib:8.1f} {r.warnings:5} {r.errors:4} {r.rc:4}")
 
 

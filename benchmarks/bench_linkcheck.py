@@ -25,6 +25,7 @@ same findings.
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import json
 import os
 import re
@@ -33,7 +34,7 @@ import time
 from pathlib import Path
 
 import synthetic
-from bench_build import print_runs, run_build, tail
+from bench_build import Run, print_runs, record, recorded, run_build, tail
 
 from generator.sitecheck import broken_links
 
@@ -77,6 +78,10 @@ def main(argv: list[str] | None = None) -> int:
                     "the whole page, as ours does; much slower), or both")
     ap.add_argument("--reuse", action="store_true",
                     help="reuse WORKDIR/kb-N/site (e.g. from bench_build.py) if it exists")
+    ap.add_argument("--reuse-proofer", action="store_true",
+                    help="reuse the plain and htmlproofer builds recorded in WORKDIR by an "
+                    "earlier run with the same N, seed and broken links (they do not depend on "
+                    "our code; only ours is timed again)")
     args = ap.parse_args(argv)
     try:
         import htmlproofer  # noqa: F401
@@ -108,23 +113,36 @@ def main(argv: list[str] | None = None) -> int:
         print(f"    {what:6} {page} -> {href}")
 
     # 2. htmlproofer: plain build with it minus plain build without, on the broken copy.
+    #    These builds do not involve our code: `--reuse-proofer` takes their recorded figures.
     broken_dir = work / f"kb-{args.n}-broken"
-    kb = synthetic.generate(broken_dir, args.n, args.seed, "plain", args.break_links)
-    without = run_build("plain Material", kb.plain_config, broken_dir / "site-plain",
-                        work / f"links-{args.n}-plain.log")
-    runs = [without]
     modes = ["content", "rendered"] if args.proofer_mode == "both" else [args.proofer_mode]
-    proofer_runs = {}
-    for mode in modes:
-        cfg = broken_dir / f"htmlproofer-{mode}.yml"
-        cfg.write_text(synthetic.plain_config(
-            kb.capabilities, "  - htmlproofer:\n      validate_external_urls: false\n"
-            f"      validate_rendered_template: {str(mode == 'rendered').lower()}\n",
-            f"site-proofer-{mode}"), "utf-8")
-        run = run_build(f"plain + htmlproofer ({mode})", cfg, broken_dir / f"site-proofer-{mode}",
-                        work / f"links-{args.n}-proofer-{mode}.log")
-        runs.append(run)
-        proofer_runs[mode] = run
+    version = importlib.metadata.version("mkdocs-htmlproofer-plugin")
+    key = {"n": args.n, "seed": args.seed, "break_links": args.break_links, "htmlproofer": version}
+    logs = {"plain": work / f"links-{args.n}-plain.log"}
+    logs |= {mode: work / f"links-{args.n}-proofer-{mode}.log" for mode in modes}
+    reused: dict[str, Run | None] = {name: recorded(log, key) for name, log in logs.items()}
+    if args.reuse_proofer and all(reused.values()) and (broken_dir / "site-plain").is_dir():
+        print("\n(reusing the recorded plain and htmlproofer builds)")
+        runs = [r for r in reused.values() if r is not None]
+        without, proofer_runs = runs[0], dict(zip(modes, runs[1:], strict=True))
+    else:
+        kb = synthetic.generate(broken_dir, args.n, args.seed, "plain", args.break_links)
+        without = run_build("plain Material", kb.plain_config, broken_dir / "site-plain",
+                            logs["plain"])
+        record(without, key)
+        runs = [without]
+        proofer_runs = {}
+        for mode in modes:
+            cfg = broken_dir / f"htmlproofer-{mode}.yml"
+            cfg.write_text(synthetic.plain_config(
+                kb.capabilities, "  - htmlproofer:\n      validate_external_urls: false\n"
+                f"      validate_rendered_template: {str(mode == 'rendered').lower()}\n",
+                f"site-proofer-{mode}"), "utf-8")
+            run = run_build(f"plain + htmlproofer ({mode})", cfg,
+                            broken_dir / f"site-proofer-{mode}", logs[mode])
+            record(run, key)
+            runs.append(run)
+            proofer_runs[mode] = run
     print(f"\nplain builds of the copy with {args.break_links} broken links "
           "(htmlproofer `content` checks each page's Markdown body, `rendered` the whole page):")
     print_runs(runs)
