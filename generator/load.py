@@ -7,10 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import multiprocessing
-import os
 import re
-from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -287,8 +284,6 @@ def discover(root: Path, dirs: list[str]) -> list[str]:
 
 
 Loaded = tuple[str, "Document | DataFile | None", list[Diagnostic]]
-PARALLEL_FROM = 400
-"""Below this many files a second process costs more than it saves."""
 
 
 def _load_one(root: Path, rel: str) -> Loaded:
@@ -313,27 +308,11 @@ def _load_many(root: Path, rels: list[str]) -> list[Loaded]:
         gc.enable()
 
 
-def _load_all(root: Path, rels: list[str]) -> list[Loaded]:
-    """Load files, on two processes for large repositories (where `fork` exists)."""
-    if (
-        len(rels) < PARALLEL_FROM
-        or (os.cpu_count() or 1) < 2
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
-        return _load_many(root, rels)
-    half = len(rels) // 2
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(1, mp_context=context) as pool:
-        second = pool.submit(_load_many, root, rels[half:])
-        first = _load_many(root, rels[:half])
-        return first + second.result()
-
-
 def load(root: Path, dirs: list[str]) -> tuple[Repository, list[Diagnostic]]:
     """Load every file under `dirs` (relative to `root`) into a Repository."""
     repo = Repository()
     problems: list[Diagnostic] = []
-    for rel, loaded, found in _load_all(root, discover(root, dirs)):
+    for rel, loaded, found in _load_many(root, discover(root, dirs)):
         repo.files.append(rel)
         name = rel.rsplit("/", 1)[-1]
         if isinstance(loaded, Document):

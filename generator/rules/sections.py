@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from functools import lru_cache
 
 from ..config import Config
 from ..diagnostics import Diagnostic
@@ -49,6 +50,7 @@ def structure(kind: str) -> str:
     return " · ".join(parts)
 
 
+@lru_cache(maxsize=4096)  # the same few headings recur on every page
 def _norm(text: str) -> str:
     return " ".join(text.lower().replace("&", "and").split())
 
