@@ -11,7 +11,8 @@ from pathlib import Path
 
 from .config import ConfigError
 
-log = logging.getLogger("generator.site")
+# A child of MkDocs' logger, so our messages look like, and go where, MkDocs' own do.
+log = logging.getLogger("mkdocs.finops-kb")
 
 
 class _Counter(logging.Handler):
@@ -60,12 +61,12 @@ def build(
     plugin = cfg.plugins.get("finops-kb")
     if plugin is not None:
         plugin.core.packs_enabled = plugin.core.packs_enabled and packs
-    ok = False
+    ok, failure = False, ""
     try:
         mkdocs_build.build(cfg)
         ok = counter.errors == 0 and not (strict and counter.warnings)
     except (exceptions.MkDocsException, exceptions.Abort) as exc:
-        log.error(f"build failed: {exc}")
+        failure = str(exc)
     finally:
         logging.getLogger("mkdocs").removeHandler(counter)
         if ok:
@@ -73,12 +74,11 @@ def build(
         else:
             shutil.rmtree(tmp, ignore_errors=True)
     if not ok:
-        print(
-            f"finops-kb: build failed ({counter.errors} errors, {counter.warnings} warnings); "
-            f"{target} was left as it was"
+        log.error(
+            f"build failed ({failure or f'{counter.errors} errors'}); {target} was left as it was"
         )
         return 1
-    print(f"finops-kb: built {target}")
+    log.info(f"finops-kb: built {target}")
     return 0
 
 
