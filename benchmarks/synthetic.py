@@ -174,6 +174,9 @@ class KB:
         return self.out / "plain_config.yml"
 
 
+_WORD = re.compile(r"[^\W\d_][\w'-]*")
+
+
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
@@ -356,7 +359,7 @@ def generate(out: Path, n: int, seed: int = 1, variant: str = "both",
 
     for cap in caps:
         text = _capability_md(cap, by_id, rng, breaks.get(cap.id, []))
-        kb.words += len(text.split("\n---\n", 1)[1].split())
+        kb.words += len(_WORD.findall(text.split("\n---\n", 1)[1]))
         (content / "capabilities" / f"{cap.id}.md").write_text(text, "utf-8")
     p = Prose(rng)
     for order, (did, title) in enumerate(DOMAINS, 1):
