@@ -30,6 +30,8 @@ class Graph:
     """Repository path -> path inside the site's docs tree."""
     capabilities: dict[str, Document] = field(default_factory=dict)
     domains: list[Document] = field(default_factory=list)
+    phases: list[Document] = field(default_factory=list)
+    """Lifecycle phases in their order."""
     personas: dict[str, Document] = field(default_factory=dict)
     overlays: dict[str, Document] = field(default_factory=dict)
     by_domain: dict[str, list[Document]] = field(default_factory=dict)
@@ -94,6 +96,7 @@ def build(repo: Repository, content_dir: str, playbooks_dir: str) -> Graph:
         if path:
             g.docs_path[doc.path] = path
     g.domains = sorted(repo.of_kind("domain"), key=_order)
+    g.phases = sorted(repo.of_kind("phase"), key=_order)
     rank = {d.id: i for i, d in enumerate(g.domains)}
     g.capabilities = dict(
         sorted(

@@ -208,10 +208,7 @@ def capability(site: Site, doc: Document, here: str) -> str:
     facts = []
     if domain:
         facts.append(f"**Domain:** {page_link(g, here, domain)}")
-    phases = sorted(
-        (d for d in g.repo.of_kind("phase") if d.id in (m.get("phases") or [])),
-        key=lambda d: (d.meta.get("order", 9), d.title),
-    )
+    phases = [d for d in g.phases if d.id in (m.get("phases") or [])]
     if phases:
         facts.append("**Phases:** " + ", ".join(page_link(g, here, p) for p in phases))
     if lead:

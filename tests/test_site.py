@@ -126,8 +126,23 @@ def test_interrupted_build_keeps_previous_site(base_repo: Path) -> None:
 @pytest.mark.allow_warnings
 def test_broken_link_in_an_overlay_is_reported_at_the_overlay(base_repo: Path, capfd) -> None:
     overlay = base_repo / "playbooks/capabilities/alpha.md"
-    overlay.write_text(overlay.read_text() + "\nSee [the maturity](../../content/capabilities/"
-                       "beta.md#maturity-levels).\n")
+    overlay.write_text(
+        overlay.read_text() + "\nSee [the maturity](../../content/capabilities/"
+        "beta.md#maturity-levels).\n"
+    )
     assert build(base_repo / "site_config.yml", strict=True, packs=False) == 1
     err = capfd.readouterr().err
     assert "playbooks/capabilities/alpha.md:19: site-broken-anchor" in err
+
+
+def test_link_check_reads_attributes_after_line_breaks(tmp_path: Path) -> None:
+    from generator.sitecheck import broken_links
+
+    (tmp_path / "index.html").write_text(
+        '<a\nhref="nope.html">x</a> <h2\tid="sec">S</h2> <a href="#sec">ok</a>'
+        ' <a data-href="ignored.html">x</a> <a href="#missing">bad</a>'
+    )
+    assert broken_links(tmp_path) == [
+        ("index.html", "nope.html", "link"),
+        ("index.html", "#missing", "anchor"),
+    ]
