@@ -22,7 +22,7 @@ from . import org_views
 from .graph import Graph, section_text
 from .model import Document
 from .packs import Pack, audience_capabilities, audience_raci
-from .pages import Site, attribution, cell, demote, maturity_cell, raci_table, role_link
+from .pages import Site, attribution, cell, demote, kpi_table, maturity_cell, raci_table, role_link
 
 _ID = re.compile(r'\sid="([^"]+)"')
 _A = re.compile(r'<a\s+([^>]*?)href="([^"]*)"([^>]*)>(.*?)</a>', re.S)
@@ -69,15 +69,7 @@ def _capability(site: Site, pack: Pack, cap: Document) -> str:
             f"**Maturity:** {maturity_cell(g, cap.id)}",
             "",
         ]
-        kpis = [k for k in overlay.meta.get("kpis") or [] if isinstance(k, dict)]
-        if kpis:
-            out += ["| Our KPI | Target | Current |", "|---|---|---|"]
-            out += [
-                f"| {cell(k.get('name'))} | {cell(k.get('target', '—'))} | "
-                f"{cell(k.get('current', '—'))} |"
-                for k in kpis
-            ]
-            out.append("")
+        out += kpi_table(overlay, with_formula=False)
     rows = [
         a
         for a in g.raci_by_capability.get(cap.id, [])

@@ -74,26 +74,17 @@ def resolve(config: Config, g: Graph) -> tuple[list[Pack], list[Diagnostic]]:
         audience = mapping(spec.get("audience"))
         personas = [p for p in audience.get("personas") or [] if isinstance(p, str)]
         roles = [r for r in audience.get("roles") or [] if isinstance(r, str)]
-        for j, p in enumerate(personas):
-            if p not in g.personas:
-                problems.append(
-                    _err(
-                        config,
-                        (i, "audience", "personas", j),
-                        f"pack `{pid}`: unknown persona `{p}`",
-                        did_you_mean(p, g.personas),
+        for key, names, known in (("personas", personas, g.personas), ("roles", roles, g.roles)):
+            for j, name in enumerate(names):
+                if name not in known:
+                    problems.append(
+                        _err(
+                            config,
+                            (i, "audience", key, j),
+                            f"pack `{pid}`: unknown {key[:-1]} `{name}`",
+                            did_you_mean(name, known),
+                        )
                     )
-                )
-        for j, r in enumerate(roles):
-            if r not in g.roles:
-                problems.append(
-                    _err(
-                        config,
-                        (i, "audience", "roles", j),
-                        f"pack `{pid}`: unknown role `{r}`",
-                        did_you_mean(r, g.roles),
-                    )
-                )
         if not personas and not roles:
             problems.append(
                 _err(

@@ -166,6 +166,20 @@ def role_raci_table(site: Site, here: str, role: str, rows: list[dict[str, Any]]
     return "\n".join(lines)
 
 
+def kpi_table(overlay: Document, with_formula: bool) -> list[str]:
+    """The overlay's local KPIs as a Markdown table (no lines when it has none)."""
+    kpis = [k for k in overlay.meta.get("kpis") or [] if isinstance(k, dict)]
+    if not kpis:
+        return []
+    extra = " How it is measured |" if with_formula else ""
+    out = [f"| Our KPI | Target | Current |{extra}", "|---" * (4 if with_formula else 3) + "|"]
+    for k in kpis:
+        values = (k.get("name"), k.get("target", "—"), k.get("current", "—"))
+        row = "| " + " | ".join(cell(v) for v in values) + " |"
+        out.append(row + (f" {cell(k.get('formula', '—'))} |" if with_formula else ""))
+    return out + [""]
+
+
 def _overlay(site: Site, here: str, cap: Document, overlay: Document) -> str:
     g, m = site.graph, overlay.meta
     mat = mapping(m.get("maturity"))
@@ -185,15 +199,7 @@ def _overlay(site: Site, here: str, cap: Document, overlay: Document) -> str:
         " · ".join(facts),
         "",
     ]
-    kpis = [k for k in m.get("kpis") or [] if isinstance(k, dict)]
-    if kpis:
-        out += ["| Our KPI | Target | Current | How it is measured |", "|---|---|---|---|"]
-        out += [
-            f"| {cell(k.get('name'))} | {cell(k.get('target', '—'))} | "
-            f"{cell(k.get('current', '—'))} | {cell(k.get('formula', '—'))} |"
-            for k in kpis
-        ]
-        out.append("")
+    out += kpi_table(overlay, with_formula=True)
     out += [demote(rewrite_links(overlay.body, overlay, here, g)).strip(), "", "</div>", ""]
     return "\n".join(out)
 
