@@ -64,16 +64,26 @@ def run_build(label: str, config: Path, site: Path, log: Path) -> Run:
     cmd = [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(site)]
     with open(log, "wb") as out:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env,
-                                cwd=config.parent)
+        proc = subprocess.Popen(
+            cmd, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=config.parent
+        )
         _pid, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     text = log.read_text("utf-8", "replace")
     html, mib = _tree(site) if site.is_dir() else (0, 0.0)
-    return Run(label, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
-               proc.returncode, len(re.findall(r"^WARNING", text, re.M)),
-               len(re.findall(r"^ERROR", text, re.M)), html, mib, log)
+    return Run(
+        label,
+        wall,
+        usage.ru_utime + usage.ru_stime,
+        usage.ru_maxrss / 1024,
+        proc.returncode,
+        len(re.findall(r"^WARNING", text, re.M)),
+        len(re.findall(r"^ERROR", text, re.M)),
+        html,
+        mib,
+        log,
+    )
 
 
 def record(run: Run, key: dict[str, object]) -> None:
@@ -95,11 +105,15 @@ def recorded(log: Path, key: dict[str, object]) -> Run | None:
 
 
 def print_runs(runs: list[Run]) -> None:
-    print(f"  {'build':32} {'wall s':>7} {'cpu s':>7} {'peak RSS':>9} {'html':>6} {'site MiB':>8} "
-          f"{'warn':>5} {'err':>4} {'exit':>4}")
+    print(
+        f"  {'build':32} {'wall s':>7} {'cpu s':>7} {'peak RSS':>9} {'html':>6} {'site MiB':>8} "
+        f"{'warn':>5} {'err':>4} {'exit':>4}"
+    )
     for r in runs:
-        print(f"  {r.label:32} {r.wall:7.1f} {r.cpu:7.1f} {r.rss_mib:6.0f} MiB {r.html:6} "
-              f"{r.mib:8.1f} {r.warnings:5} {r.errors:4} {r.rc:4}")
+        print(
+            f"  {r.label:32} {r.wall:7.1f} {r.cpu:7.1f} {r.rss_mib:6.0f} MiB {r.html:6} "
+            f"{r.mib:8.1f} {r.warnings:5} {r.errors:4} {r.rc:4}"
+        )
 
 
 def tail(log: Path, lines: int = 15) -> str:
@@ -124,15 +138,18 @@ def plugin_stages(kb: synthetic.KB, site: Path | None) -> None:
         return result
 
     result = timed("on_config: check (load + rules)", lambda: check(config))
-    g = timed("on_config: graph.build", lambda: graph.build(result.repo, config.content_dir,
-                                                            config.playbooks_dir))
+    g = timed(
+        "on_config: graph.build",
+        lambda: graph.build(result.repo, config.content_dir, config.playbooks_dir),
+    )
     site_data = pages.site_for(g, False)
     generated = timed("on_files: views.generate", lambda: views.generate(site_data, config))
     timed("on_files: views.redirects", lambda: views.redirects(site_data))
     timed("on_files: nav.build", lambda: nav.build(g, site_data.org_name, list(generated), False))
     docs = [d for d in result.repo.documents if d.path.startswith(config.content_dir + "/")]
-    rendered = timed("on_page_markdown: pages.render (all)",
-                     lambda: [pages.render(site_data, d) for d in docs])
+    rendered = timed(
+        "on_page_markdown: pages.render (all)", lambda: [pages.render(site_data, d) for d in docs]
+    )
     if site is not None and site.is_dir():
         timed("on_post_build: sitecheck.check_site", lambda: check_site(site, g, config, False))
     total = sum(t for _, t in rows)
@@ -143,11 +160,15 @@ def plugin_stages(kb: synthetic.KB, site: Path | None) -> None:
     source = sum(len(d.body) for d in docs)
     merged = sum(len(m) for m in rendered)
     extra = sum(len(p.markdown) for p in generated.values())
-    print(f"  Markdown handed to MkDocs: content pages {merged / 2**20:.1f} MiB (source bodies "
-          f"{source / 2**20:.1f} MiB), {len(generated)} generated pages {extra / 2**20:.1f} MiB")
+    print(
+        f"  Markdown handed to MkDocs: content pages {merged / 2**20:.1f} MiB (source bodies "
+        f"{source / 2**20:.1f} MiB), {len(generated)} generated pages {extra / 2**20:.1f} MiB"
+    )
     biggest = sorted(generated.items(), key=lambda kv: -len(kv[1].markdown))[:5]
-    print("  largest generated pages: " + ", ".join(
-        f"{path} {len(p.markdown) / 1024:.0f} KiB" for path, p in biggest))
+    print(
+        "  largest generated pages: "
+        + ", ".join(f"{path} {len(p.markdown) / 1024:.0f} KiB" for path, p in biggest)
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -156,8 +177,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--workdir", type=Path, help="default: a temporary folder")
-    ap.add_argument("--reuse", action="store_true",
-                    help="reuse an existing WORKDIR/kb-N instead of generating it again")
+    ap.add_argument(
+        "--reuse",
+        action="store_true",
+        help="reuse an existing WORKDIR/kb-N instead of generating it again",
+    )
     ap.add_argument("--no-stages", action="store_true", help="skip the in-process stage timing")
     args = ap.parse_args(argv)
     work = args.workdir or Path(tempfile.mkdtemp(prefix="finops-bench-build-"))
@@ -166,14 +190,18 @@ def main(argv: list[str] | None = None) -> int:
         kb = synthetic.KB(out, args.n)
     else:
         kb = synthetic.generate(out, args.n, args.seed)
-    print(f"build benchmark: N={args.n} capability pages, workdir {out}, "
-          f"load average {os.getloadavg()[0]:.2f} at start, {os.cpu_count()} CPUs")
-    builds = [("finops-kb plugin", kb.site_config, out / "site"),
-              ("plain Material", kb.plain_config, out / "site-plain")]
+    print(
+        f"build benchmark: N={args.n} capability pages, workdir {out}, "
+        f"load average {os.getloadavg()[0]:.2f} at start, {os.cpu_count()} CPUs"
+    )
+    builds = [
+        ("finops-kb plugin", kb.site_config, out / "site"),
+        ("plain Material", kb.plain_config, out / "site-plain"),
+    ]
     best: dict[str, Run] = {}
     runs = []
     for r in range(args.repeat):
-        for label, config, site in (builds if r % 2 == 0 else builds[::-1]):
+        for label, config, site in builds if r % 2 == 0 else builds[::-1]:
             run = run_build(label, config, site, work / f"build-{args.n}-{label.split()[0]}.log")
             runs.append(run)
             if run.rc != 0:
@@ -184,14 +212,18 @@ def main(argv: list[str] | None = None) -> int:
     print_runs(runs)
     plug, plain = best["finops-kb plugin"], best["plain Material"]
     ratio = plug.wall / plain.wall
-    print(f"\nratio plugin / plain: wall {ratio:.2f}x, CPU {plug.cpu / plain.cpu:.2f}x, "
-          f"peak RSS {plug.rss_mib / plain.rss_mib:.2f}x; the plugin build made "
-          f"{plug.html - plain.html} more HTML files")
+    print(
+        f"\nratio plugin / plain: wall {ratio:.2f}x, CPU {plug.cpu / plain.cpu:.2f}x, "
+        f"peak RSS {plug.rss_mib / plain.rss_mib:.2f}x; the plugin build made "
+        f"{plug.html - plain.html} more HTML files"
+    )
     verdict = "OK" if ratio <= BUDGET_RATIO else "OVER BUDGET"
     print(f"budget: ratio <= {BUDGET_RATIO}: {ratio:.2f} -> {verdict}")
     if plug.warnings or plug.errors:
-        print(f"note: the plugin build logged {plug.warnings} warnings and {plug.errors} errors "
-              f"(see {plug.log})")
+        print(
+            f"note: the plugin build logged {plug.warnings} warnings and {plug.errors} errors "
+            f"(see {plug.log})"
+        )
     if not args.no_stages:
         plugin_stages(kb, out / "site")
     return 0 if ratio <= BUDGET_RATIO else 1

@@ -87,8 +87,12 @@ def stages(config: Config, repeat: int) -> list[tuple[str, float]]:
     if config.packs:
         from generator import graph, packs
 
-        t, _, _ = best_of(repeat, lambda: packs.resolve(
-            config, graph.build(repo, config.content_dir, config.playbooks_dir)))
+        t, _, _ = best_of(
+            repeat,
+            lambda: packs.resolve(
+                config, graph.build(repo, config.content_dir, config.playbooks_dir)
+            ),
+        )
         out.append(("packs (graph + resolve)", t))
     t, _, _ = best_of(repeat, lambda: apply_severities(problems, DEFAULTS, config.severity))
     out.append(("apply severities + sort", t))
@@ -98,8 +102,21 @@ def stages(config: Config, repeat: int) -> list[tuple[str, float]]:
 def cli_seconds(kb: synthetic.KB) -> tuple[float, int]:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "generator", "-f", str(kb.site_config), "check",
-                           "--today", synthetic.TODAY], capture_output=True, text=True, env=env)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "-f",
+            str(kb.site_config),
+            "check",
+            "--today",
+            synthetic.TODAY,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     return time.perf_counter() - start, proc.returncode
 
 
@@ -113,8 +130,10 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     work = args.workdir or Path(tempfile.mkdtemp(prefix="finops-bench-check-"))
     print(f"check benchmark: best of {args.repeat}, workdir {work}")
-    print(f"{'N':>6} {'files':>6} {'first s':>8} {'best s':>8} {'pages/s':>9} {'us/page':>8} "
-          f"{'vs N0':>6} {'errors':>6} {'warn':>5}")
+    print(
+        f"{'N':>6} {'files':>6} {'first s':>8} {'best s':>8} {'pages/s':>9} {'us/page':>8} "
+        f"{'vs N0':>6} {'errors':>6} {'warn':>5}"
+    )
     base = None
     kb = config = None
     failed = False
@@ -124,18 +143,24 @@ def main(argv: list[str] | None = None) -> int:
         best, first, result = best_of(args.repeat, lambda config=config: check(config))
         per_page = best / n * 1e6
         base = base or per_page
-        print(f"{n:>6} {len(result.repo.files):>6} {first:>8.3f} {best:>8.3f} {n / best:>9.0f} "
-              f"{per_page:>8.0f} {per_page / base:>6.2f} {result.errors:>6} {result.warnings:>5}")
+        print(
+            f"{n:>6} {len(result.repo.files):>6} {first:>8.3f} {best:>8.3f} {n / best:>9.0f} "
+            f"{per_page:>8.0f} {per_page / base:>6.2f} {result.errors:>6} {result.warnings:>5}"
+        )
         failed |= result.errors > 0
         if result.errors:
             for d in result.diagnostics[:5]:
                 print("   ", d.format())
     assert kb is not None and config is not None
     n = args.sizes[-1]
-    print(f"\n(pages/s counts capability pages; each N also has {len(synthetic.PERSONAS)} personas,"
-          f" {len(synthetic.DOMAINS)} domains, 3 phases, the overlays and the other playbooks)")
-    print(f"\nstages at N={n} (best of {args.repeat}; load's parts are timed separately, "
-          "one after the other on one core, whatever `load` itself does):")
+    print(
+        f"\n(pages/s counts capability pages; each N also has {len(synthetic.PERSONAS)} personas,"
+        f" {len(synthetic.DOMAINS)} domains, 3 phases, the overlays and the other playbooks)"
+    )
+    print(
+        f"\nstages at N={n} (best of {args.repeat}; load's parts are timed separately, "
+        "one after the other on one core, whatever `load` itself does):"
+    )
     rows = stages(config, args.repeat)
     total = sum(t for name, t in rows if not name.startswith("load:"))
     for name, t in rows:
@@ -143,8 +168,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {name:42} {t:7.3f} s {share}")
     print(f"  {'sum of stages':42} {total:7.3f} s")
     cli, rc = cli_seconds(kb)
-    print(f"\n`finops-kb check` command at N={n} (fresh process, imports included): "
-          f"{cli:.2f} s, exit {rc}")
+    print(
+        f"\n`finops-kb check` command at N={n} (fresh process, imports included): "
+        f"{cli:.2f} s, exit {rc}"
+    )
     if n == BUDGET_N:
         best = min(best_of(1, lambda: check(config))[0] for _ in range(args.repeat))
         verdict = "OK" if best <= BUDGET_SECONDS else "OVER BUDGET"

@@ -42,8 +42,9 @@ def export(root: Path) -> None:
     written = {}
     for doc in result.repo.documents:
         if doc.path.startswith(config.content_dir + "/"):
-            written[g.docs_path[doc.path]] = f"---\ntitle: {json_str(doc.title)}\n---\n" + \
-                pages.render(site, doc)
+            written[g.docs_path[doc.path]] = (
+                f"---\ntitle: {json_str(doc.title)}\n---\n" + pages.render(site, doc)
+            )
     generated = views.generate(site, config)
     written.update({path: page.markdown for path, page in generated.items()})
     for path, text in written.items():
@@ -52,7 +53,9 @@ def export(root: Path) -> None:
     nav_items = nav.build(g, site.org_name, list(generated), False)
     (root / "same_config.yml").write_text(
         "site_name: Synthetic FinOps KB (same pages)\nsite_dir: site-same\n"
-        + _theme("", "same") + yaml.safe_dump({"nav": nav_items}, sort_keys=False))
+        + _theme("", "same")
+        + yaml.safe_dump({"nav": nav_items}, sort_keys=False)
+    )
 
 
 def json_str(text: str) -> str:
@@ -62,8 +65,9 @@ def json_str(text: str) -> str:
 def timed_build(root: Path, config: str) -> tuple[float, float]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-q", "-f", config],
-                            cwd=root, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", config], cwd=root, env=env
+    )
     _pid, status, usage = os.wait4(proc.pid, 0)
     if status:
         sys.exit(f"{config} failed ({status})")
@@ -80,11 +84,15 @@ def main() -> None:
         export(root)
         same_wall, same_cpu = timed_build(root, "same_config.yml")
         plug_wall, plug_cpu = timed_build(root, "site_config.yml")
-    print(f"N={args.n}: plugin build {plug_wall:.1f} s wall / {plug_cpu:.1f} s CPU; plain Material "
-          f"on the same output pages {same_wall:.1f} s / {same_cpu:.1f} s")
+    print(
+        f"N={args.n}: plugin build {plug_wall:.1f} s wall / {plug_cpu:.1f} s CPU; plain Material "
+        f"on the same output pages {same_wall:.1f} s / {same_cpu:.1f} s"
+    )
     ratio = plug_wall / same_wall
-    print(f"ratio {ratio:.2f}x wall, {plug_cpu / same_cpu:.2f}x CPU "
-          f"(budget 1.15x: {'OK' if ratio <= 1.15 else 'OVER BUDGET'})")
+    print(
+        f"ratio {ratio:.2f}x wall, {plug_cpu / same_cpu:.2f}x CPU "
+        f"(budget 1.15x: {'OK' if ratio <= 1.15 else 'OVER BUDGET'})"
+    )
 
 
 if __name__ == "__main__":

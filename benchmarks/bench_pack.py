@@ -46,30 +46,43 @@ CHILD = textwrap.dedent("""
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--n", type=int, default=120,
-                        help="capabilities in the synthetic knowledge base (default 120)")
-    parser.add_argument("--chapters", type=int, default=95,
-                        help="capability chapters in the pack (default 95, about 100 PDF pages)")
+    parser.add_argument(
+        "--n",
+        type=int,
+        default=120,
+        help="capabilities in the synthetic knowledge base (default 120)",
+    )
+    parser.add_argument(
+        "--chapters",
+        type=int,
+        default=95,
+        help="capability chapters in the pack (default 95, about 100 PDF pages)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         generate(root, args.n, variant="plugin")
         cfg = root / "site_config.yml"
         ids = sorted(p.stem for p in (root / "content/capabilities").glob("*.md"))[: args.chapters]
-        cfg.write_text(cfg.read_text().rstrip() + "\n      packs:\n        - id: bench\n"
-                       "          title: Benchmark pack\n"
-                       "          audience: {personas: [engineering]}\n"
-                       "          include:\n            - raci\n"
-                       f"            - capabilities: {json.dumps(ids)}\n")
-        proc = subprocess.run([sys.executable, "-c", CHILD, str(root), TODAY],
-                              capture_output=True, text=True)
+        cfg.write_text(
+            cfg.read_text().rstrip() + "\n      packs:\n        - id: bench\n"
+            "          title: Benchmark pack\n"
+            "          audience: {personas: [engineering]}\n"
+            "          include:\n            - raci\n"
+            f"            - capabilities: {json.dumps(ids)}\n"
+        )
+        proc = subprocess.run(
+            [sys.executable, "-c", CHILD, str(root), TODAY], capture_output=True, text=True
+        )
         if proc.returncode:
             sys.exit(proc.stderr)
         figures = json.loads(proc.stdout.strip().splitlines()[-1])
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"pack: {figures['pages']} PDF pages from {args.chapters} capability chapters + RACI")
-    print(f"render: {figures['render_s']:.1f} s (budget 20 s for 100 pages); "
-          f"load+check+graph: {figures['prepare_s']:.2f} s")
+    print(
+        f"render: {figures['render_s']:.1f} s (budget 20 s for 100 pages); "
+        f"load+check+graph: {figures['prepare_s']:.2f} s"
+    )
     print(f"peak RSS of the rendering process: {peak:.0f} MiB (budget 1024 MiB)")
     print(f"throughput: {figures['pages'] / figures['render_s']:.1f} PDF pages/s")
 

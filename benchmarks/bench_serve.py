@@ -53,9 +53,13 @@ def main() -> None:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-        proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--dev-addr",
-                                 f"127.0.0.1:{port}"], cwd=root, env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "generator", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+            cwd=root,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             url = f"http://127.0.0.1:{port}/capabilities/budgeting.html"
             first = _wait(url, "Budgeting")
@@ -63,15 +67,20 @@ def main() -> None:
             times = []
             for i in range(args.edits):
                 marker = f"Edit marker {i}."
-                page.write_text(page.read_text().replace("## Why it matters",
-                                                         f"{marker}\n\n## Why it matters", 1))
+                page.write_text(
+                    page.read_text().replace(
+                        "## Why it matters", f"{marker}\n\n## Why it matters", 1
+                    )
+                )
                 times.append(_wait(url, marker))
         finally:
             proc.terminate()
             proc.wait(timeout=30)
     print(f"first page served after {first:.1f} s")
-    print(f"edit visible after: median {statistics.median(times):.2f} s, "
-          f"max {max(times):.2f} s over {len(times)} edits (budget 2 s)")
+    print(
+        f"edit visible after: median {statistics.median(times):.2f} s, "
+        f"max {max(times):.2f} s over {len(times)} edits (budget 2 s)"
+    )
 
 
 if __name__ == "__main__":

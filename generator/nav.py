@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from .graph import Graph, _order
 
 NavItem = Any
+T = TypeVar("T")
+
+GROUP_ABOVE = 60
+"""A domain with more capabilities than this lists them in the navigation in alphabetical groups
+of GROUP_SIZE. Material renders the whole open section on every page, so one flat section of
+500 capabilities makes every page carry 500 links and the build grow with N squared."""
+GROUP_SIZE = 40
+
+
+def groups(items: list[T], title: Callable[[T], str]) -> list[tuple[str, list[T]]]:
+    """Consecutive runs of GROUP_SIZE items, labelled like a dictionary's guide words."""
+    runs = [items[i : i + GROUP_SIZE] for i in range(0, len(items), GROUP_SIZE)]
+    out = []
+    for run in runs:
+        first, last = title(run[0]).split(), title(run[-1]).split()
+        words = 1 if first[:1] != last[:1] else 2
+        out.append((f"{' '.join(first[:words])} – {' '.join(last[:words])}", run))
+    return out
 
 
 def _entries(g: Graph, docs: list[Any]) -> list[NavItem]:
@@ -26,7 +45,10 @@ def build(g: Graph, org_name: str, generated: list[str], packs: bool) -> list[Na
     framework += take(what)
     for domain in g.domains:
         caps = g.by_domain.get(domain.id, [])
-        framework.append({domain.title: [{"Overview": g.docs_path[domain.path]}, *take(caps)]})
+        listed = take(caps)
+        if len(caps) > GROUP_ABOVE:
+            listed = [{label: take(run)} for label, run in groups(caps, lambda d: d.title)]
+        framework.append({domain.title: [{"Overview": g.docs_path[domain.path]}, *listed]})
         placed.add(domain.path)
     personas = list(g.personas.values())
     core = [p for p in personas if p.meta.get("type") == "core"]

@@ -8,6 +8,7 @@ from .graph import LEVELS, relative
 from .model import Document, mapping
 from .pages import (
     FULL_TEXT_UP_TO,
+    NOT_SEARCHED,
     Site,
     activity_sections,
     cell,
@@ -152,6 +153,7 @@ def roster(site: Site) -> str:
 def maturity_overview(site: Site) -> str:
     g, here = site.graph, "organization/maturity.md"
     out = [
+        NOT_SEARCHED,
         "# Maturity overview",
         "",
         "Each capability's maturity as last assessed, against the "

@@ -20,6 +20,10 @@ _HEADING = re.compile(r"^(#{1,5})(?=\s)", re.M)
 LICENSE = "[CC BY 4.0](https://creativecommons.org/licenses/by/4.0/)"
 FOUNDATION = "[FinOps Foundation](https://www.finops.org/)"
 
+# Tables that repeat what the capability pages say: searching them would only add noise (and,
+# on large knowledge bases, seconds of indexing).
+NOT_SEARCHED = "---\nsearch:\n  exclude: true\n---"
+
 
 @dataclass(slots=True)
 class Site:

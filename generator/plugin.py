@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.config.base import ValidationError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from . import graph as graph_stage
@@ -15,6 +15,7 @@ from . import nav, packs, pages, views
 from .check import Result, check
 from .config import ConfigError, from_options
 from .diagnostics import Diagnostic
+from .linkscan import Scanner
 
 log = get_plugin_logger(__name__)
 NEEDED_EXTENSIONS = ("toc", "tables", "attr_list", "md_in_html", "admonition")
@@ -88,6 +89,18 @@ class FinOpsPlugin(BasePlugin):  # type: ignore[type-arg]
         doc = self.by_src.get(page.file.src_uri)
         return pages.render(self.site, doc) if doc else markdown
 
+    def on_pre_build(self, config: Any) -> None:
+        self.scanner = Scanner()
+
+    @event_priority(-100)  # after every other plugin: scan the HTML as it is written
+    def on_post_page(self, output: str, page: Any, config: Any) -> str:
+        self.scanner.add(page.file.dest_uri, output)
+        return output
+
+    def on_build_error(self, error: Exception) -> None:
+        if hasattr(self, "scanner"):
+            self.scanner.close()
+
     def on_page_context(self, context: Any, page: Any, config: Any, nav: Any) -> Any:
         context["finops_org"] = self.site.org_name
         return context
@@ -105,7 +118,9 @@ class FinOpsPlugin(BasePlugin):  # type: ignore[type-arg]
         for pack in self.packs:
             done = render(self.site, pack, self.core, out, theme)
             log.info(f"pack {pack.id}: {done.pages} pages in {done.seconds:.1f} s")
-        report(check_site(Path(config.site_dir), self.graph, self.core, config.use_directory_urls))
+        site = Path(config.site_dir)
+        found = self.scanner.finish(site)
+        report(check_site(site, self.graph, self.core, config.use_directory_urls, found))
 
 
 def _edit_uri(config: Any, source: str, content_dir: str) -> str:

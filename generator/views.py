@@ -20,6 +20,7 @@ from .org_views import (
     roster,
 )
 from .pages import (
+    NOT_SEARCHED,
     Site,
     cell,
     href,
@@ -117,7 +118,7 @@ def raci_matrix(site: Site) -> str:
         for r in roles
     )
     out = [
-        "---\nhide:\n  - toc\n---",  # the matrix needs the full width
+        "---\nhide:\n  - toc\nsearch:\n  exclude: true\n---",  # full width; see NOT_SEARCHED
         "# Who does what (RACI)",
         "",
         "**R** responsible (does the work) · **A** accountable (one per activity, signs off) · "
@@ -163,6 +164,7 @@ def review_status(site: Site, config: Config) -> str:
         rows.append((due >= today, due, owner or "", doc))
     rows.sort(key=lambda r: (r[0], r[1]))
     out = [
+        NOT_SEARCHED,
         "# Review status",
         "",
         f"Every page with a review date, overdue first (as of {today}).",

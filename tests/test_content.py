@@ -13,25 +13,56 @@ from generator.graph import section_text
 
 ROOT = Path(__file__).parent.parent
 CAPABILITIES = {
-    "understand-usage-and-cost": {"data-ingestion", "allocation", "reporting-analytics",
-                                  "anomaly-management"},
-    "quantify-business-value": {"planning-estimating", "forecasting", "budgeting",
-                                "kpis-benchmarking", "unit-economics"},
-    "optimize-usage-and-cost": {"architecting-workload-placement", "rate-optimization",
-                                "usage-optimization", "sustainability", "licensing-saas"},
-    "manage-the-finops-practice": {"finops-practice-operations", "governance-policy-risk",
-                                   "finops-assessment", "automation-tools-services",
-                                   "finops-education-enablement", "invoicing-chargeback",
-                                   "intersecting-disciplines", "executive-strategy-alignment"},
+    "understand-usage-and-cost": {
+        "data-ingestion",
+        "allocation",
+        "reporting-analytics",
+        "anomaly-management",
+    },
+    "quantify-business-value": {
+        "planning-estimating",
+        "forecasting",
+        "budgeting",
+        "kpis-benchmarking",
+        "unit-economics",
+    },
+    "optimize-usage-and-cost": {
+        "architecting-workload-placement",
+        "rate-optimization",
+        "usage-optimization",
+        "sustainability",
+        "licensing-saas",
+    },
+    "manage-the-finops-practice": {
+        "finops-practice-operations",
+        "governance-policy-risk",
+        "finops-assessment",
+        "automation-tools-services",
+        "finops-education-enablement",
+        "invoicing-chargeback",
+        "intersecting-disciplines",
+        "executive-strategy-alignment",
+    },
 }
-RENAMED = {"kpis-benchmarking": "benchmarking", "architecting-workload-placement":
-           "architecting-for-cloud", "usage-optimization": "workload-optimization",
-           "sustainability": "cloud-sustainability", "governance-policy-risk": "policy-governance",
-           "automation-tools-services": "finops-tools-services",
-           "finops-education-enablement": "education-enablement",
-           "intersecting-disciplines": "finops-intersection"}
-MIN_WORDS = {"Definition": 100, "Why it matters": 60, "Measures of success": 60,
-             "Inputs and outputs": 30, "Crawl": 25, "Walk": 25, "Run": 25}
+RENAMED = {
+    "kpis-benchmarking": "benchmarking",
+    "architecting-workload-placement": "architecting-for-cloud",
+    "usage-optimization": "workload-optimization",
+    "sustainability": "cloud-sustainability",
+    "governance-policy-risk": "policy-governance",
+    "automation-tools-services": "finops-tools-services",
+    "finops-education-enablement": "education-enablement",
+    "intersecting-disciplines": "finops-intersection",
+}
+MIN_WORDS = {
+    "Definition": 100,
+    "Why it matters": 60,
+    "Measures of success": 60,
+    "Inputs and outputs": 30,
+    "Crawl": 25,
+    "Walk": 25,
+    "Run": 25,
+}
 
 
 @pytest.fixture(scope="module")
@@ -58,9 +89,13 @@ def test_framework_inventory(result: Result) -> None:
     assert len(repo.by_id("principle")) == 6
     assert set(repo.by_id("phase")) == {"inform", "optimize", "operate"}
     pages = {d.path for d in repo.of_kind("page")}
-    for page in ("content/what-is-finops.md", "content/framework/glossary.md",
-                 "content/framework/maturity-model.md", "content/framework/scopes.md",
-                 "content/framework/technology-categories.md"):
+    for page in (
+        "content/what-is-finops.md",
+        "content/framework/glossary.md",
+        "content/framework/maturity-model.md",
+        "content/framework/scopes.md",
+        "content/framework/technology-categories.md",
+    ):
         assert page in pages
 
 
@@ -91,8 +126,12 @@ def test_example_organization_exercises_every_feature(result: Result) -> None:
     for kind in ("overlay", "charter", "adoption-phase"):
         assert repo.of_kind(kind), kind
     assert len(repo.of_kind("overlay")) >= 8
-    assert {d.id for d in repo.of_kind("adoption-phase")} == {"plan", "socialize", "prepare",
-                                                              "adopt"}
+    assert {d.id for d in repo.of_kind("adoption-phase")} == {
+        "plan",
+        "socialize",
+        "prepare",
+        "adopt",
+    }
     assert len(repo.roles) >= 10
     activities = repo.activities
     assert len(activities) >= 25

@@ -45,8 +45,9 @@ def reference(body: str) -> tuple[list[tuple[int, str, int]], list[tuple[str, in
     for i, tok in enumerate(tokens):
         if tok.type == "heading_open":
             inline = tokens[i + 1]
-            text = "".join(c.content for c in inline.children or ()
-                           if c.type in ("text", "code_inline"))
+            text = "".join(
+                c.content for c in inline.children or () if c.type in ("text", "code_inline")
+            )
             headings.append((int(tok.tag[1]), text.strip(), tok.map[0]))
         elif tok.type == "inline":
             line = tok.map[0]

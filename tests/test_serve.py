@@ -39,13 +39,18 @@ def test_edits_to_content_and_playbooks_are_served(base_repo: Path) -> None:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "generator", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=base_repo, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cwd=base_repo,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         url = f"http://127.0.0.1:{port}/capabilities/alpha.html"
         _wait_for(url, "We run the collection every night", 60)
         cap = base_repo / "content/capabilities/alpha.md"
-        cap.write_text(cap.read_text().replace("Without it nothing else works.",
-                                               "Edited while serving."))
+        cap.write_text(
+            cap.read_text().replace("Without it nothing else works.", "Edited while serving.")
+        )
         _wait_for(url, "Edited while serving.")
         overlay = base_repo / "playbooks/capabilities/alpha.md"
         overlay.write_text(overlay.read_text().replace("every night", "every hour"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -25,6 +26,8 @@ def _build(root: Path, strict: bool = True) -> Path:
 
 
 def test_build_merges_playbooks_and_generates_views(base_repo: Path) -> None:
+    config = base_repo / "site_config.yml"
+    config.write_text(config.read_text().replace("plugins:\n", "plugins:\n  - search\n"))
     site = _build(base_repo)
     cap = (site / "capabilities/alpha.html").read_text()
     assert 'id="in-our-organization"' in cap
@@ -59,6 +62,17 @@ def test_build_merges_playbooks_and_generates_views(base_repo: Path) -> None:
     assert "Supplies data." in persona  # activities gathered
     redirect = (site / "capabilities/old-alpha.html").read_text()
     assert "url=alpha.html" in redirect
+    indexed = {
+        d["location"].split("#")[0]
+        for d in json.loads((site / "search/search_index.json").read_text())["docs"]
+    }
+    assert "capabilities/alpha.html" in indexed and "organization/roles/lead.html" in indexed
+    # the big tables repeat the capability pages; they stay out of search
+    assert not indexed & {
+        "organization/raci.html",
+        "organization/maturity.html",
+        "about/review-status.html",
+    }
 
 
 def test_no_request_leaves_the_site(base_repo: Path) -> None:
@@ -136,7 +150,7 @@ def test_broken_link_in_an_overlay_is_reported_at_the_overlay(base_repo: Path, c
 
 
 def test_link_check_reads_attributes_after_line_breaks(tmp_path: Path) -> None:
-    from generator.sitecheck import broken_links
+    from generator.linkscan import broken_links
 
     (tmp_path / "index.html").write_text(
         '<a\nhref="nope.html">x</a> <h2\tid="sec">S</h2> <a href="#sec">ok</a>'
@@ -146,3 +160,54 @@ def test_link_check_reads_attributes_after_line_breaks(tmp_path: Path) -> None:
         ("index.html", "nope.html", "link"),
         ("index.html", "#missing", "anchor"),
     ]
+
+
+def test_background_scan_finds_what_a_scan_from_disk_finds(tmp_path: Path) -> None:
+    from generator.linkscan import Scanner, broken_links
+
+    pages = {
+        "index.html": '<a href="a/b.html#top">b</a> <a href="gone.html">x</a>',
+        "a/b.html": '<h1 id="top">B</h1> <a href="../index.html#nope">home</a>',
+    }
+    for name, html in pages.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(html)
+    expected = [("index.html", "gone.html", "link"), ("a/b.html", "../index.html#nope", "anchor")]
+    scanner = Scanner()
+    for name, html in pages.items():
+        scanner.add(name, html)
+    assert sorted(scanner.finish(tmp_path)) == sorted(expected)
+    assert sorted(broken_links(tmp_path)) == sorted(expected)
+
+    dead = Scanner()  # a scanner whose process died still gives the findings, from disk
+    assert dead.proc is not None
+    dead.proc.kill()
+    dead.proc.join()
+    for name, html in pages.items():
+        dead.add(name, html)
+    assert sorted(dead.finish(tmp_path)) == sorted(expected)
+
+
+def test_large_domains_are_grouped_so_each_page_carries_a_bounded_nav(
+    base_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import nav
+
+    assert [label for label, _ in nav.groups(["Cost Allocation", "Cost Planning"], str)] == [
+        "Cost Allocation – Cost Planning"
+    ]
+    monkeypatch.setattr(nav, "GROUP_ABOVE", 1)
+    monkeypatch.setattr(nav, "GROUP_SIZE", 1)
+    config = base_repo / "site_config.yml"
+    config.write_text(
+        config.read_text().replace(
+            "  font: false\n", "  font: false\n  features: [navigation.prune]\n"
+        )
+    )
+    site = _build(base_repo)
+    page = (site / "capabilities/alpha.html").read_text()
+    primary = page[page.index("md-nav--primary") : page.index("md-sidebar--secondary")]
+    assert "Alpha – Alpha" in primary and "Beta – Beta" in primary
+    # Only the open group lists its pages; the other is one pruned link to its first page.
+    assert primary.count('data-md-level="3"') == 1
+    assert primary.count("md-nav__item--pruned") >= 1
