@@ -1,18 +1,21 @@
 """Find the internal links of a built site that do not resolve, optionally on a second core.
 
-Only the standard library is imported here: the background scanner is a spawned process, and
-its start-up should cost an interpreter, not the generator.
+Only the standard library is imported here: the background scanner is a child process whose
+start-up should cost an interpreter, not the generator.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
-import multiprocessing
 import os
+import pickle
 import posixpath
 import re
-from multiprocessing.connection import Connection
+import subprocess
+import sys
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
 
 log = logging.getLogger("mkdocs.plugins.finops-kb")
@@ -91,17 +94,19 @@ def broken_links(site: Path, seen: dict[str, Refs] | None = None) -> list[Findin
     return out
 
 
-def _serve(conn: Connection) -> None:
+def _serve(inp: BinaryIO, out: BinaryIO) -> None:
+    """The background scanner: pages in, findings out, pickled over its own pipes."""
     seen: dict[str, Refs] = {}
     while True:
         try:
-            message = conn.recv()
+            kind, name, data = pickle.load(inp)
         except EOFError:  # the build stopped early
             return
-        if message[0] == "page":
-            seen[message[1]] = page_refs(message[2])
+        if kind == "page":
+            seen[name] = page_refs(data)
         else:
-            conn.send(broken_links(Path(message[1]), seen))
+            pickle.dump(broken_links(Path(name), seen), out)
+            out.flush()
             return
 
 
@@ -110,46 +115,59 @@ class Scanner:
     a build only has to resolve what it collected. Falls back to reading the site from disk."""
 
     def __init__(self) -> None:
-        self.conn: Connection | None = None
-        self.proc: multiprocessing.process.BaseProcess | None = None
+        self.proc: subprocess.Popen[bytes] | None = None
         try:
-            # spawn, not fork: `serve` runs threads, and forking those is unsafe.
-            ctx = multiprocessing.get_context("spawn")
-            self.conn, child = ctx.Pipe()
-            self.proc = ctx.Process(target=_serve, args=(child,), daemon=True)
-            self.proc.start()
-            child.close()
+            # A plain child process, not multiprocessing: spawn would re-run the caller's
+            # __main__, and fork is unsafe next to `serve`'s threads.
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", __name__],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
         except OSError as exc:
             log.debug(f"link check runs after the build instead: {exc}")
-            self.conn = None
 
     def add(self, page: str, html: str) -> None:
-        if self.conn is None:
-            return
+        self._send(("page", page, html.encode("utf-8")))
+
+    def _send(self, message: tuple[str, str, bytes]) -> bool:
+        if self.proc is None or self.proc.stdin is None:
+            return False
         try:
-            self.conn.send(("page", page, html.encode("utf-8")))
+            pickle.dump(message, self.proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            return True
         except OSError as exc:
             log.debug(f"background link scan stopped: {exc}")
-            self.conn = None
+            self.close()
+            return False
 
     def finish(self, site: Path) -> list[Finding]:
         """The broken links of the finished site."""
         found = None
-        if self.conn is not None:
+        if self._send(("check", str(site), b"")) and self.proc and self.proc.stdout:
             try:
-                self.conn.send(("check", str(site)))
-                found = self.conn.recv()
-            except (OSError, EOFError) as exc:
+                self.proc.stdin.flush()  # type: ignore[union-attr]
+                found = pickle.load(self.proc.stdout)
+            except (OSError, EOFError, pickle.UnpicklingError) as exc:
                 log.debug(f"background link scan failed, scanning again: {exc}")
         self.close()
         return found if found is not None else broken_links(site)
 
     def close(self) -> None:
-        if self.conn is not None:
-            self.conn.close()
-            self.conn = None
-        if self.proc is not None:
-            self.proc.join(timeout=5)
-            if self.proc.is_alive():
-                self.proc.kill()
-            self.proc = None
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return
+        for stream in (proc.stdin, proc.stdout):
+            with contextlib.suppress(OSError):  # a pipe the child already closed
+                if stream:
+                    stream.close()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+if __name__ == "__main__":
+    _serve(sys.stdin.buffer, sys.stdout.buffer)

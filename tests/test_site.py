@@ -182,7 +182,7 @@ def test_background_scan_finds_what_a_scan_from_disk_finds(tmp_path: Path) -> No
     dead = Scanner()  # a scanner whose process died still gives the findings, from disk
     assert dead.proc is not None
     dead.proc.kill()
-    dead.proc.join()
+    dead.proc.wait()
     for name, html in pages.items():
         dead.add(name, html)
     assert sorted(dead.finish(tmp_path)) == sorted(expected)
