@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -10,11 +11,12 @@ from mkdocs.config.base import ValidationError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
+from . import __version__, nav, packs, pages, views
 from . import graph as graph_stage
-from . import nav, packs, pages, views
 from .check import Result, check
 from .config import ConfigError, from_options
 from .diagnostics import Diagnostic
+from .incremental import MemoryBytecodeCache, Renders, fingerprint, tree_stamp
 from .linkscan import Scanner
 
 log = get_plugin_logger(__name__)
@@ -40,9 +42,21 @@ class FinOpsPlugin(BasePlugin):  # type: ignore[type-arg]
             return [("finops-kb", ValidationError(str(exc)))], []
         return [], []
 
+    renders: Renders | None = None
+    bytecode: MemoryBytecodeCache | None = None
+    serving = False
+
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Live preview skips the PDF packs: they take seconds and nobody reads them there.
         self.serving = command == "serve"
+        # With `dirty`, MkDocs renders only the pages on_files marks as changed.
+        self.renders = Renders() if self.serving and dirty else None
+        self.bytecode = MemoryBytecodeCache() if self.serving else None
+
+    def on_env(self, env: Any, config: Any, files: Files) -> Any:
+        if self.bytecode is not None:  # serve reloads the theme each time; compile it once
+            env.bytecode_cache = self.bytecode
+        return env
 
     def on_config(self, config: Any) -> Any:
         self.core.root = Path(config.config_file_path).resolve().parent
@@ -55,6 +69,7 @@ class FinOpsPlugin(BasePlugin):  # type: ignore[type-arg]
             self.result.repo, self.core.content_dir, self.core.playbooks_dir
         )
         self.site = pages.site_for(self.graph, bool(config.use_directory_urls))
+        self.markdown: dict[str, str] = {}
         self.by_src = {
             path: doc
             for doc in self.result.repo.documents
@@ -83,9 +98,28 @@ class FinOpsPlugin(BasePlugin):  # type: ignore[type-arg]
         if not config.nav:
             has_packs = any(f.src_uri == "packs/index.md" for f in files)
             config.nav = nav.build(self.graph, self.site.org_name, list(generated), has_packs)
+        if self.renders is not None:
+            self._mark_changed(files, config, generated)
         return files
 
+    def _mark_changed(self, files: Files, config: Any, generated: dict[str, Any]) -> None:
+        assert self.renders is not None
+        self.markdown = {src: pages.render(self.site, doc) for src, doc in self.by_src.items()}
+        keys = {src: fingerprint(doc.meta, self.markdown[src]) for src, doc in self.by_src.items()}
+        keys |= {path: fingerprint(page.markdown) for path, page in generated.items()}
+        config_text = Path(config.config_file_path).read_text("utf-8", "replace")
+        custom = Path(config.theme.custom_dir) if config.theme.custom_dir else None
+        shared = fingerprint(config.nav, config_text, tree_stamp(custom), __version__)
+        changed = self.renders.changed(shared, keys)
+        for file in files.documentation_pages():
+            if file.src_uri in keys:
+                again = file.src_uri in changed or not Path(file.abs_dest_path).is_file()
+                file.is_modified = _answer(again)  # type: ignore[method-assign]
+
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
+        done = self.markdown.get(page.file.src_uri)
+        if done is not None:
+            return done
         doc = self.by_src.get(page.file.src_uri)
         return pages.render(self.site, doc) if doc else markdown
 
@@ -121,6 +155,12 @@ class FinOpsPlugin(BasePlugin):  # type: ignore[type-arg]
         site = Path(config.site_dir)
         found = self.scanner.finish(site)
         report(check_site(site, self.graph, self.core, config.use_directory_urls, found))
+        if self.renders is not None:
+            self.renders.done()
+
+
+def _answer(value: bool) -> Callable[[], bool]:
+    return lambda: value
 
 
 def _edit_uri(config: Any, source: str, content_dir: str) -> str:

@@ -63,6 +63,7 @@ def build(
         plugin.core.packs_enabled = plugin.core.packs_enabled and packs
     ok, failure = False, ""
     try:
+        cfg.plugins.on_startup(command="build", dirty=False)
         mkdocs_build.build(cfg)
         ok = counter.errors == 0 and not (strict and counter.warnings)
     except (exceptions.MkDocsException, exceptions.Abort) as exc:
@@ -119,5 +120,15 @@ def serve(config_file: Path, dev_addr: str) -> int:
     if not config_file.is_file():
         raise ConfigError(f"config file not found: {config_file}")
     _quiet_mkdocs()
-    mkdocs_serve.serve(str(config_file), dev_addr=dev_addr, livereload=True)
+    logging.getLogger("mkdocs.commands.build").addFilter(_NoDirtyWarning())
+    # "dirty": MkDocs renders only the pages the plugin marks as changed (see incremental.py).
+    mkdocs_serve.serve(str(config_file), dev_addr=dev_addr, livereload=True, build_type="dirty")
     return 0
+
+
+class _NoDirtyWarning(logging.Filter):
+    """MkDocs warns on every dirty build that pages may be stale; the plugin sees to it that
+    they are not, so the warning would only teach editors to ignore warnings."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "'dirty' build" not in record.getMessage()

@@ -42,7 +42,8 @@ def test_edits_to_content_and_playbooks_are_served(base_repo: Path) -> None:
         cwd=base_repo,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         url = f"http://127.0.0.1:{port}/capabilities/alpha.html"
@@ -55,7 +56,27 @@ def test_edits_to_content_and_playbooks_are_served(base_repo: Path) -> None:
         overlay = base_repo / "playbooks/capabilities/alpha.md"
         overlay.write_text(overlay.read_text().replace("every night", "every hour"))
         _wait_for(url, "We run the collection every hour")
+        # A rebuild renders only changed pages, but a new title reaches every page's navigation.
+        beta = base_repo / "content/capabilities/beta.md"
+        beta.write_text(beta.read_text().replace("title: Beta", "title: Beta Renamed", 1))
+        _wait_for(url, "Beta Renamed")
         assert not (base_repo / "site").exists()  # serve never writes the real site
     finally:
         proc.terminate()
-        proc.wait(timeout=20)
+        _out, err = proc.communicate(timeout=20)
+    assert "Traceback" not in err
+    assert "WARNING" not in err, err
+
+
+def test_a_rebuild_renders_only_what_changed() -> None:
+    from generator.incremental import Renders
+
+    renders = Renders()
+    assert renders.changed("nav-1", {"a.md": "1", "b.md": "1"}) == {"a.md", "b.md"}
+    renders.done()
+    assert renders.changed("nav-1", {"a.md": "2", "b.md": "1"}) == {"a.md"}
+    # a failed build is not remembered: the next one renders a.md again
+    assert renders.changed("nav-1", {"a.md": "2", "b.md": "1"}) == {"a.md"}
+    renders.done()
+    assert renders.changed("nav-1", {"a.md": "2", "b.md": "1", "c.md": "1"}) == {"c.md"}
+    assert renders.changed("nav-2", {"a.md": "2", "b.md": "1"}) == {"a.md", "b.md"}
