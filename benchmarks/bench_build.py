@@ -148,7 +148,8 @@ def plugin_stages(kb: synthetic.KB, site: Path | None) -> None:
     timed("on_files: nav.build", lambda: nav.build(g, site_data.org_name, list(generated), False))
     docs = [d for d in result.repo.documents if d.path.startswith(config.content_dir + "/")]
     rendered = timed(
-        "on_page_markdown: pages.render (all)", lambda: [pages.render(site_data, d) for d in docs]
+        "on_page_markdown: pages.render_parts (all)",
+        lambda: [pages.render_parts(site_data, d)[0] for d in docs],
     )
     if site is not None and site.is_dir():
         timed("on_post_build: sitecheck.check_site", lambda: check_site(site, g, config, False))

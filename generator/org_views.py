@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from html import escape
 
+from .fragments import Parts, role_raci_table
 from .graph import LEVELS, relative
 from .model import Document, mapping
 from .pages import (
     FULL_TEXT_UP_TO,
-    NOT_SEARCHED,
     Site,
     activity_sections,
     cell,
@@ -18,7 +18,6 @@ from .pages import (
     page_link,
     rewrite_links,
     role_link,
-    role_raci_table,
 )
 
 STATUS = {"done": "Done", "in-progress": "In progress", "not-started": "Not started"}
@@ -40,7 +39,8 @@ def adoption_progress(site: Site, here: str) -> str:
     return "\n".join(rows)
 
 
-def role_page(site: Site, rid: str) -> str:
+def role_page(site: Site, rid: str, parts: Parts | None = None) -> str:
+    parts = parts or Parts(inline=True)
     g, here = site.graph, f"organization/roles/{rid}.md"
     role = g.roles[rid]
     persona = g.personas.get(str(role.get("persona")))
@@ -65,11 +65,11 @@ def role_page(site: Site, rid: str) -> str:
     out += [
         "### Responsible or accountable",
         "",
-        role_raci_table(site, here, rid, lead) if lead else "No activity.",
+        parts(role_raci_table(site, here, rid, lead)) if lead else "No activity.",
         "",
     ]
     if other:
-        out += ["### Consulted or informed", "", role_raci_table(site, here, rid, other), ""]
+        out += ["### Consulted or informed", parts(role_raci_table(site, here, rid, other))]
     owned = [
         g.capabilities[c]
         for c, o in g.overlays.items()
@@ -153,7 +153,6 @@ def roster(site: Site) -> str:
 def maturity_overview(site: Site) -> str:
     g, here = site.graph, "organization/maturity.md"
     out = [
-        NOT_SEARCHED,
         "# Maturity overview",
         "",
         "Each capability's maturity as last assessed, against the "
@@ -193,7 +192,8 @@ def adoption_index(site: Site) -> str:
     )
 
 
-def adoption_phase(site: Site, doc: Document) -> str:
+def adoption_phase(site: Site, doc: Document, parts: Parts | None = None) -> str:
+    parts = parts or Parts(inline=True)
     g, here = site.graph, g_path(site, doc)
     status = str(doc.meta.get("status"))
     out = [
@@ -214,14 +214,15 @@ def adoption_phase(site: Site, doc: Document) -> str:
         for c in doc.meta.get("exit_criteria") or []
         if isinstance(c, dict)
     ]
-    return "\n".join(out) + "\n" + footer(site, doc, here)
+    return "\n".join(out) + "\n" + footer(site, doc, here, parts)
 
 
 def g_path(site: Site, doc: Document) -> str:
     return site.graph.docs_path[doc.path]
 
 
-def charter(site: Site, doc: Document) -> str:
+def charter(site: Site, doc: Document, parts: Parts | None = None) -> str:
+    parts = parts or Parts(inline=True)
     g, here, m = site.graph, g_path(site, doc), doc.meta
     members = [
         f"| {role_link(g, here, r)} | {', '.join(x.capitalize() for x in g.committees[r])} |"
@@ -258,4 +259,4 @@ def charter(site: Site, doc: Document) -> str:
         *rights,
         "",
     ]
-    return "\n".join(out) + footer(site, doc, here)
+    return "\n".join(out) + footer(site, doc, here, parts)

@@ -6,6 +6,7 @@ and links to pages outside the pack become plain text, so the PDF never points n
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import posixpath
 import re
@@ -19,10 +20,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from . import org_views
+from .fragments import attribution, kpi_table, raci_table
 from .graph import Graph, section_text
 from .model import Document
 from .packs import Pack, audience_capabilities, audience_raci
-from .pages import Site, attribution, cell, demote, kpi_table, maturity_cell, raci_table, role_link
+from .pages import Site, cell, demote, maturity_cell, role_link
 
 _ID = re.compile(r'\sid="([^"]+)"')
 _A = re.compile(r'<a\s+([^>]*?)href="([^"]*)"([^>]*)>(.*?)</a>', re.S)
@@ -41,7 +43,7 @@ class Chapter:
 
 
 def _body(doc: Document) -> str:
-    return doc.body.rstrip() + "\n" + attribution(doc)
+    return doc.body.rstrip() + "\n\n" + attribution(doc)
 
 
 def _capability(site: Site, pack: Pack, cap: Document) -> str:
@@ -69,7 +71,7 @@ def _capability(site: Site, pack: Pack, cap: Document) -> str:
             f"**Maturity:** {maturity_cell(g, cap.id)}",
             "",
         ]
-        out += kpi_table(overlay, with_formula=False)
+        out += [kpi_table(overlay, with_formula=False), ""]
     rows = [
         a
         for a in g.raci_by_capability.get(cap.id, [])
@@ -77,7 +79,7 @@ def _capability(site: Site, pack: Pack, cap: Document) -> str:
     ]
     if rows:
         out += ["## Your part in our RACI", "", raci_table(site, here, rows, False), ""]
-    return "\n".join(out) + attribution(cap)
+    return "\n".join(out) + "\n\n" + attribution(cap)
 
 
 def chapters(site: Site, pack: Pack) -> list[Chapter]:
@@ -211,6 +213,7 @@ def version(root: Path) -> str:
 def render_html(
     site: Site, pack: Pack, root: Path, today: dt.date, template_dirs: list[Path] | None = None
 ) -> str:
+    site = dataclasses.replace(site, directory_urls=False)  # chapter links map .html to .md
     chs = chapters(site, pack)
     md = markdown.Markdown(extensions=EXTENSIONS)
     targets = _link_map(chs)

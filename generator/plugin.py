@@ -70,6 +70,7 @@ class FinOpsPlugin(BasePlugin):  # type: ignore[type-arg]
         )
         self.site = pages.site_for(self.graph, bool(config.use_directory_urls))
         self.markdown: dict[str, str] = {}
+        self.parts: dict[str, pages.Parts] = {}
         self.by_src = {
             path: doc
             for doc in self.result.repo.documents
@@ -88,6 +89,8 @@ class FinOpsPlugin(BasePlugin):  # type: ignore[type-arg]
             if files.get_file_from_path(path) is not None:
                 log.info(f"{path} exists in the docs folder; not generating it")
                 continue
+            if page.parts is not None:
+                self.parts[path] = page.parts
             file = File.generated(config, path, content=page.markdown)
             if page.source:
                 file.edit_uri = _edit_uri(config, page.source, self.core.content_dir)
@@ -104,9 +107,16 @@ class FinOpsPlugin(BasePlugin):  # type: ignore[type-arg]
 
     def _mark_changed(self, files: Files, config: Any, generated: dict[str, Any]) -> None:
         assert self.renders is not None
-        self.markdown = {src: pages.render(self.site, doc) for src, doc in self.by_src.items()}
-        keys = {src: fingerprint(doc.meta, self.markdown[src]) for src, doc in self.by_src.items()}
-        keys |= {path: fingerprint(page.markdown) for path, page in generated.items()}
+        for src, doc in self.by_src.items():
+            self.markdown[src], self.parts[src] = pages.render_parts(self.site, doc)
+        keys = {
+            src: fingerprint(doc.meta, self.markdown[src], self.parts[src].html)
+            for src, doc in self.by_src.items()
+        }
+        keys |= {
+            path: fingerprint(page.markdown, page.parts.html if page.parts else None)
+            for path, page in generated.items()
+        }
         config_text = Path(config.config_file_path).read_text("utf-8", "replace")
         custom = Path(config.theme.custom_dir) if config.theme.custom_dir else None
         shared = fingerprint(config.nav, config_text, tree_stamp(custom), __version__)
@@ -117,11 +127,18 @@ class FinOpsPlugin(BasePlugin):  # type: ignore[type-arg]
                 file.is_modified = _answer(again)  # type: ignore[method-assign]
 
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
-        done = self.markdown.get(page.file.src_uri)
-        if done is not None:
-            return done
-        doc = self.by_src.get(page.file.src_uri)
-        return pages.render(self.site, doc) if doc else markdown
+        src = page.file.src_uri
+        if src in self.markdown:
+            return self.markdown[src]
+        doc = self.by_src.get(src)
+        if doc is None:
+            return markdown
+        text, self.parts[src] = pages.render_parts(self.site, doc)
+        return text
+
+    def on_page_content(self, html: str, page: Any, config: Any, files: Files) -> str:
+        parts = self.parts.get(page.file.src_uri)
+        return parts.fill(html) if parts else html
 
     def on_pre_build(self, config: Any) -> None:
         self.scanner = Scanner()

@@ -21,11 +21,12 @@ from .org_views import (
 )
 from .pages import (
     NOT_SEARCHED,
+    Parts,
     Site,
     cell,
     href,
     page_link,
-    render,
+    render_parts,
     role_link,
 )
 from .reference import check_codes, content_model
@@ -38,6 +39,8 @@ class Generated:
     markdown: str
     source: str | None = None
     """Repository path the page is made from (for edit links and error reports)."""
+    parts: Parts | None = None
+    """HTML parts that placeholders in `markdown` stand for."""
 
 
 def _maturity_picture(site: Site, here: str) -> list[str]:
@@ -190,7 +193,7 @@ def generate(site: Site, config: Config) -> dict[str, Generated]:
         "organization/raci.md": Generated(
             raci_matrix(site), g.repo.raci.path if g.repo.raci else None
         ),
-        "organization/maturity.md": Generated(maturity_overview(site)),
+        "organization/maturity.md": Generated(NOT_SEARCHED + "\n" + maturity_overview(site)),
         "organization/adoption/index.md": Generated(adoption_index(site)),
         "about/review-status.md": Generated(review_status(site, config)),
         "about/check-codes.md": Generated(check_codes()),
@@ -198,14 +201,19 @@ def generate(site: Site, config: Config) -> dict[str, Generated]:
     }
     org = g.repo.organization.path if g.repo.organization else None
     for rid in g.roles:
-        pages[f"organization/roles/{rid}.md"] = Generated(role_page(site, rid), org)
+        parts = Parts()
+        pages[f"organization/roles/{rid}.md"] = Generated(role_page(site, rid, parts), org, parts)
     for doc in g.adoption:
-        pages[g_path(site, doc)] = Generated(adoption_phase(site, doc), doc.path)
+        parts = Parts()
+        pages[g_path(site, doc)] = Generated(adoption_phase(site, doc, parts), doc.path, parts)
     if g.charter:
-        pages[g_path(site, g.charter)] = Generated(charter(site, g.charter), g.charter.path)
+        parts = Parts()
+        text = charter(site, g.charter, parts)
+        pages[g_path(site, g.charter)] = Generated(text, g.charter.path, parts)
     for doc in g.repo.of_kind("page"):
         if not doc.path.startswith(g.content_dir + "/") and doc.path in g.docs_path:
-            pages[g_path(site, doc)] = Generated(f"# {doc.title}\n\n{render(site, doc)}", doc.path)
+            text, parts = render_parts(site, doc)
+            pages[g_path(site, doc)] = Generated(f"# {doc.title}\n\n{text}", doc.path, parts)
     return pages
 
 
