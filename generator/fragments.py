@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from .graph import relpath
+
 if TYPE_CHECKING:
     from .model import Document
     from .pages import Site
@@ -60,7 +62,7 @@ def href(site: Site, here: str, target: str, anchor: str = "") -> str:
     """A relative URL from the page built from `here` to the one built from `target`."""
     base = url_of(here, site.directory_urls)
     dest = url_of(target, site.directory_urls)
-    rel = posixpath.relpath(dest or ".", posixpath.dirname(base) or ".")
+    rel = relpath(dest or ".", posixpath.dirname(base) or ".")
     if dest.endswith("/") or dest == "":
         rel = rel.rstrip("/") + "/"
     return rel + (f"#{anchor}" if anchor else "")

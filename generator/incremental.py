@@ -16,10 +16,33 @@ from typing import Any
 
 from jinja2.bccache import Bucket, BytecodeCache
 
+from . import __version__
+from .fragments import Parts
+from .model import Document
+
 
 def fingerprint(*parts: Any) -> str:
     text = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def page_keys(
+    docs: dict[str, Document],
+    markdown: dict[str, str],
+    parts: dict[str, Parts],
+    generated: dict[str, Any],
+) -> dict[str, str]:
+    """A key per page (by docs path) that changes whenever the page's own HTML can change."""
+    keys = {src: fingerprint(d.meta, markdown[src], parts[src].html) for src, d in docs.items()}
+    for path, page in generated.items():
+        keys[path] = fingerprint(page.markdown, page.parts.html if page.parts else None)
+    return keys
+
+
+def shared_key(nav: Any, config_file: Path, custom_dir: Path | None) -> str:
+    """A key for what every page shows: navigation, site config, theme overrides, generator."""
+    text = config_file.read_text("utf-8", "replace")
+    return fingerprint(nav, text, tree_stamp(custom_dir), __version__)
 
 
 def tree_stamp(folder: Path | None) -> list[tuple[str, int, int]]:

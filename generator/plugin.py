@@ -11,12 +11,12 @@ from mkdocs.config.base import ValidationError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from . import __version__, nav, packs, pages, views
 from . import graph as graph_stage
+from . import nav, packs, pages, views
 from .check import Result, check
 from .config import ConfigError, from_options
 from .diagnostics import Diagnostic
-from .incremental import MemoryBytecodeCache, Renders, fingerprint, tree_stamp
+from .incremental import MemoryBytecodeCache, Renders, page_keys, shared_key
 from .linkscan import Scanner
 
 log = get_plugin_logger(__name__)
@@ -81,7 +81,7 @@ class FinOpsPlugin(BasePlugin):  # type: ignore[type-arg]
 
     def on_files(self, files: Files, config: Any) -> Files:
         generated = views.generate(self.site, self.core)
-        wanted = self.core.packs_enabled and not getattr(self, "serving", False)
+        wanted = self.core.packs_enabled and not self.serving
         self.packs = packs.resolve(self.core, self.graph)[0] if wanted else []
         if self.packs:
             generated["packs/index.md"] = views.Generated(views.packs_page(self.site, self.packs))
@@ -109,17 +109,9 @@ class FinOpsPlugin(BasePlugin):  # type: ignore[type-arg]
         assert self.renders is not None
         for src, doc in self.by_src.items():
             self.markdown[src], self.parts[src] = pages.render_parts(self.site, doc)
-        keys = {
-            src: fingerprint(doc.meta, self.markdown[src], self.parts[src].html)
-            for src, doc in self.by_src.items()
-        }
-        keys |= {
-            path: fingerprint(page.markdown, page.parts.html if page.parts else None)
-            for path, page in generated.items()
-        }
-        config_text = Path(config.config_file_path).read_text("utf-8", "replace")
+        keys = page_keys(self.by_src, self.markdown, self.parts, generated)
         custom = Path(config.theme.custom_dir) if config.theme.custom_dir else None
-        shared = fingerprint(config.nav, config_text, tree_stamp(custom), __version__)
+        shared = shared_key(config.nav, Path(config.config_file_path), custom)
         changed = self.renders.changed(shared, keys)
         for file in files.documentation_pages():
             if file.src_uri in keys:

@@ -30,6 +30,9 @@ CORE = [
     "model",
     "codes",
     "sitecheck",
+    "linkscan",
+    "fragments",
+    "incremental",
 ]
 
 

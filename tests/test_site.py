@@ -68,6 +68,8 @@ def test_build_merges_playbooks_and_generates_views(base_repo: Path) -> None:
     }
     assert "capabilities/alpha.html" in indexed and "organization/roles/lead.html" in indexed
     # the big tables repeat the capability pages; they stay out of search
+    for page in site.rglob("*.html"):
+        assert "finops-kb part" not in page.read_text(), page  # every placeholder filled
     assert not indexed & {
         "organization/raci.html",
         "organization/maturity.html",
@@ -211,3 +213,16 @@ def test_large_domains_are_grouped_so_each_page_carries_a_bounded_nav(
     # Only the open group lists its pages; the other is one pruned link to its first page.
     assert primary.count('data-md-level="3"') == 1
     assert primary.count("md-nav__item--pruned") >= 1
+
+
+def test_parts_stand_in_for_html_until_filled() -> None:
+    from generator.fragments import Parts
+
+    parts = Parts()
+    text = "Intro" + parts("<table><tr><td>x</td></tr></table>") + "## Next" + parts("")
+    assert "<table>" not in text and text.count("finops-kb part") == 1
+    assert parts.fill(f"<p>Intro</p>\n{text.split(chr(10))[2]}") == (
+        "<p>Intro</p>\n<table><tr><td>x</td></tr></table>"
+    )
+    inline = Parts(inline=True)
+    assert inline("<p>y</p>") == "\n\n<p>y</p>\n\n" and inline.fill("z") == "z"
