@@ -4,9 +4,12 @@
 
 `bench_build.py` compares against plain Material on the *source* pages, so the plugin's side
 also pays for rendering what it adds (merged overlays, RACI rows, 25+ generated pages). Here
-the plain side builds the very Markdown the plugin hands to MkDocs (every merged content page
-and every generated page, same nav, theme, extensions and search), so the ratio is the cost of
-the plugin's stages alone: check, graph, generation and the site link check.
+the plain side builds the pages the plugin outputs (every merged content page and every
+generated page, same nav, theme, extensions and search), so the ratio is the cost of the
+plugin's stages: check, graph, generation and the site link check. The plugin keeps the
+generated parts of a page (tables, link lists, credits) out of Python-Markdown and puts their
+HTML in afterwards; plain Material gets them inlined in the Markdown as raw HTML, which it
+has to parse, so part of the difference is that saving.
 Budget (DESIGN.md §7): <= 1.15x.
 """
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from .fragments import Parts, role_raci_table
+from .fragments import Parts, page_a, role_a, role_raci_table, table
 from .graph import LEVELS, relative
 from .model import Document, mapping
 from .pages import (
@@ -150,7 +150,8 @@ def roster(site: Site) -> str:
     return "\n".join(out) + "\n"
 
 
-def maturity_overview(site: Site) -> str:
+def maturity_overview(site: Site, parts: Parts | None = None) -> str:
+    parts = parts or Parts(inline=True)
     g, here = site.graph, "organization/maturity.md"
     out = [
         "# Maturity overview",
@@ -159,13 +160,9 @@ def maturity_overview(site: Site) -> str:
         "target we set. Gaps are counted in levels (Crawl → Walk → Run).",
         "",
     ]
+    head = ["Capability", "Owner", "Now", "Target", "Gap", "Assessed"]
     for d in g.domains:
-        out += [
-            f"## {d.title}",
-            "",
-            "| Capability | Owner | Now | Target | Gap | Assessed |",
-            "|---|---|---|---|---|---|",
-        ]
+        rows = []
         for c in g.by_domain.get(d.id, []):
             o = g.overlays.get(c.id)
             mat = mapping(o.meta.get("maturity") if o else None)
@@ -175,12 +172,18 @@ def maturity_overview(site: Site) -> str:
                 if now in LEVELS and target in LEVELS
                 else "—"
             )
-            owner = role_link(g, here, str(o.meta.get("owner"))) if o else "—"
-            out.append(
-                f"| {page_link(g, here, c)} | {owner} | {level(now)} | {level(target)} | "
-                f"{gap} | {mat.get('assessed', '—')} |"
+            owner = role_a(site, here, str(o.meta.get("owner"))) if o else "—"
+            rows.append(
+                [
+                    page_a(site, here, c),
+                    owner,
+                    level(now),
+                    level(target),
+                    str(gap),
+                    escape(str(mat.get("assessed", "—"))),
+                ]
             )
-        out.append("")
+        out += [f"## {d.title}", parts(table(head, rows))]
     return "\n".join(out)
 
 

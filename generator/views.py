@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from . import fragments
 from .config import Config
 from .graph import docs_path, relative
 from .model import Repository
@@ -25,7 +27,6 @@ from .pages import (
     Site,
     cell,
     href,
-    page_link,
     render_parts,
     role_link,
 )
@@ -109,7 +110,7 @@ def home(site: Site) -> str:
     return "\n".join(out)
 
 
-def raci_matrix(site: Site) -> str:
+def raci_matrix(site: Site, parts: Parts) -> str:
     g, here = site.graph, "organization/raci.md"
     roles = list(g.roles)
     options = "".join(
@@ -131,6 +132,8 @@ def raci_matrix(site: Site) -> str:
         f'<select id="fkb-raci-role"><option value="">every role</option>{options}</select>'
         "</label></div>",
         "",
+    ]
+    rows = [
         '<div class="fkb-scroll"><table class="fkb-raci"><thead><tr><th>Activity</th>'
         f"<th>Capability</th>{head}</tr></thead><tbody>",
     ]
@@ -148,15 +151,15 @@ def raci_matrix(site: Site) -> str:
             letter = str((act.get("assignments") or {}).get(r, ""))
             cls = f' class="fkb-{letter.lower()}"' if letter else ""
             cells += f'<td data-role="{escape(r)}"{cls}>{escape(letter)}</td>'
-        out.append(
+        rows.append(
             f'<tr id="act-{escape(str(act.get("id")))}"><td>{escape(str(act.get("title")))}'
             f"</td><td>{cap_html}</td>{cells}</tr>"
         )
-    out += ["</tbody></table></div>", ""]
-    return "\n".join(out)
+    rows.append("</tbody></table></div>")
+    return "\n".join(out) + parts("\n".join(rows))
 
 
-def review_status(site: Site, config: Config) -> str:
+def review_status(site: Site, config: Config, parts: Parts) -> str:
     g, here, today = site.graph, "about/review-status.md", config.clock()
     rows = []
     for doc in g.repo.documents:
@@ -166,22 +169,26 @@ def review_status(site: Site, config: Config) -> str:
         owner = owner_of(doc, g.repo, g.overlays)
         rows.append((due >= today, due, owner or "", doc))
     rows.sort(key=lambda r: (r[0], r[1]))
-    out = [
-        NOT_SEARCHED,
-        "# Review status",
-        "",
-        f"Every page with a review date, overdue first (as of {today}).",
-        "",
-        "| Page | Owner | Last reviewed | Next review due | Status |",
-        "|---|---|---|---|---|",
+    cells = [
+        [
+            fragments.page_a(site, here, doc),
+            fragments.role_a(site, here, owner) if owner else "—",
+            escape(str(doc.meta.get("last_reviewed"))),
+            str(due),
+            "up to date" if ok else "<strong>overdue</strong>",
+        ]
+        for ok, due, owner, doc in rows
     ]
-    for ok, due, owner, doc in rows:
-        status = "up to date" if ok else "**overdue**"
-        out.append(
-            f"| {page_link(g, here, doc)} | {role_link(g, here, owner) if owner else '—'} | "
-            f"{doc.meta.get('last_reviewed')} | {due} | {status} |"
-        )
-    return "\n".join(out) + "\n"
+    head = ["Page", "Owner", "Last reviewed", "Next review due", "Status"]
+    return (
+        f"{NOT_SEARCHED}\n# Review status\n\nEvery page with a review date, overdue first "
+        f"(as of {today})." + parts(fragments.table(head, cells))
+    )
+
+
+def _with_parts(page: Callable[[Parts], str], source: str | None = None) -> Generated:
+    parts = Parts()
+    return Generated(page(parts), source, parts)
 
 
 def generate(site: Site, config: Config) -> dict[str, Generated]:
@@ -190,12 +197,14 @@ def generate(site: Site, config: Config) -> dict[str, Generated]:
     pages = {
         "index.md": Generated(home(site)),  # keep in step with STATIC_PAGES
         "organization/index.md": Generated(roster(site)),
-        "organization/raci.md": Generated(
-            raci_matrix(site), g.repo.raci.path if g.repo.raci else None
+        "organization/raci.md": _with_parts(
+            lambda parts: raci_matrix(site, parts), g.repo.raci.path if g.repo.raci else None
         ),
-        "organization/maturity.md": Generated(NOT_SEARCHED + "\n" + maturity_overview(site)),
+        "organization/maturity.md": _with_parts(
+            lambda parts: NOT_SEARCHED + "\n" + maturity_overview(site, parts)
+        ),
         "organization/adoption/index.md": Generated(adoption_index(site)),
-        "about/review-status.md": Generated(review_status(site, config)),
+        "about/review-status.md": _with_parts(lambda parts: review_status(site, config, parts)),
         "about/check-codes.md": Generated(check_codes()),
         "about/content-model-reference.md": Generated(content_model()),
     }
