@@ -28,7 +28,7 @@ def resolve(source: str, target: str) -> tuple[str | None, str]:
 
 def run(repo: Repository, config: Config) -> list[Diagnostic]:
     docs = {d.path: d for d in repo.documents}
-    slugs = {d.path: {h.slug for h in d.headings} for d in repo.documents}
+    slugs: dict[str, set[str]] = {}  # only for pages that some link names an anchor of
     from ..views import virtual_paths  # views import this module; import here to avoid a cycle
 
     virtual = virtual_paths(repo, config.content_dir, config.playbooks_dir)
@@ -81,8 +81,10 @@ def _check(
     if not anchor:
         return []
     page = doc.path if path is None else path
-    if page not in slugs:
+    if page not in docs:
         return []
+    if page not in slugs:
+        slugs[page] = {h.slug for h in docs[page].headings}
     if anchor not in slugs[page]:
         close = difflib.get_close_matches(anchor, sorted(slugs[page]), n=1, cutoff=0.6)
         hint = (
