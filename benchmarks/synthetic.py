@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import nav
+from generator.rules.sections import REQUIRED
 
 REPO = Path(__file__).resolve().parent.parent
 THEME_DIR = REPO / "theme"
@@ -718,16 +719,7 @@ def _playbooks(playbooks: Path, kb: KB, caps: list[Capability], rng: random.Rand
         "    approver: head-of-finops",
         f"last_reviewed: {_reviewed(rng)}",
     ]
-    sections = [
-        "Purpose",
-        "Scope",
-        "Membership",
-        "Decision rights",
-        "Cadence and agenda",
-        "Escalation",
-        "Records",
-        "Review",
-    ]
+    sections = [name for name, _ in REQUIRED["charter"]]  # what `check` requires
     (playbooks / "steering-committee.md").write_text(
         _simple_page(front, [(s, p.paragraph("The committee", 3)) for s in sections]), "utf-8"
     )

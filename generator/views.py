@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from html import escape
 from typing import Any
 
@@ -210,15 +211,13 @@ def generate(site: Site, config: Config) -> dict[str, Generated]:
     }
     org = g.repo.organization.path if g.repo.organization else None
     for rid in g.roles:
-        parts = Parts()
-        pages[f"organization/roles/{rid}.md"] = Generated(role_page(site, rid, parts), org, parts)
+        pages[f"organization/roles/{rid}.md"] = _with_parts(partial(role_page, site, rid), org)
     for doc in g.adoption:
-        parts = Parts()
-        pages[g_path(site, doc)] = Generated(adoption_phase(site, doc, parts), doc.path, parts)
+        pages[g_path(site, doc)] = _with_parts(partial(adoption_phase, site, doc), doc.path)
     if g.charter:
-        parts = Parts()
-        text = charter(site, g.charter, parts)
-        pages[g_path(site, g.charter)] = Generated(text, g.charter.path, parts)
+        pages[g_path(site, g.charter)] = _with_parts(
+            partial(charter, site, g.charter), g.charter.path
+        )
     for doc in g.repo.of_kind("page"):
         if not doc.path.startswith(g.content_dir + "/") and doc.path in g.docs_path:
             text, parts = render_parts(site, doc)
