@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import os
 import sys
 from pathlib import Path
@@ -37,16 +38,28 @@ def cmd_check(args: argparse.Namespace) -> int:
     elif args.format == "github":
         text = fmt.to_github(ds)
     elif args.format == "junit":
-        text = fmt.to_junit(ds, result.repo.files, result.seconds)
+        text = fmt.to_junit(ds, result.repo.files, result.seconds, strict=args.strict)
     else:
         text = "\n".join([d.format() for d in ds] + [fmt.summary(ds, files, result.seconds)])
     if args.output:
-        Path(args.output).write_text(text + "\n", "utf-8")
+        _write_report(Path(args.output), text + "\n")
         print(fmt.summary(ds, files, result.seconds), file=sys.stderr)
     elif text:
         print(text)
     failed = result.errors or (args.strict and result.warnings)
     return EXIT_PROBLEMS if failed else EXIT_OK
+
+
+def _write_report(path: Path, text: str) -> None:
+    """Write `check --output`; a bad path is a usage error (exit 2), not a traceback."""
+    if path.is_dir():
+        raise ConfigError(f"--output {path} is a folder; give a file name, e.g. {path}/report.txt")
+    if not path.parent.is_dir():
+        raise ConfigError(f"--output {path}: folder {path.parent} does not exist")
+    try:
+        path.write_text(text, "utf-8")
+    except OSError as exc:
+        raise ConfigError(f"--output {path}: cannot write: {exc.strerror or exc}") from None
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -62,6 +75,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
         print(files[name], end="")
         return EXIT_OK
     out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"--out {out} is a file; give a folder for the schemas")
     out.mkdir(parents=True, exist_ok=True)
     for name, text in sorted(files.items()):
         (out / name).write_text(text, "utf-8")
@@ -80,6 +95,7 @@ def cmd_codes(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from .site import build
 
+    load_config(Path(args.config))  # config problems are one line and exit 2, before MkDocs
     return build(
         Path(args.config), strict=args.strict, site_dir=args.site_dir, packs=not args.no_packs
     )
@@ -88,6 +104,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from .site import serve
 
+    load_config(Path(args.config))
     return serve(Path(args.config), args.dev_addr)
 
 
@@ -153,15 +170,55 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. Exit 0 (clean), 1 (problems found) or 2 (usage, configuration or I/O);
+    130 on Ctrl-C. A traceback is a bug: nothing here hides unexpected exceptions."""
+    _tolerant_streams()
     args = parser().parse_args(argv)
     try:
-        return int(args.func(args))
+        status = int(args.func(args))
+        sys.stdout.flush()  # a closed pipe shows up here, not at interpreter exit
+    except BrokenPipeError:
+        return _closed_pipe()
     except ConfigError as exc:
-        print(f"finops-kb: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return _usage_error(str(exc))
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        return _usage_error(f"{where}{exc.strerror or exc}")
     except KeyboardInterrupt:
         print("finops-kb: interrupted", file=sys.stderr)
         return 130
+    return status
+
+
+def _usage_error(message: str) -> int:
+    from .diagnostics import visible
+
+    print(f"finops-kb: error: {visible(message)}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _closed_pipe() -> int:
+    """The reader went away (`finops-kb check | head -1`): stop quietly.
+
+    As Python's documentation recommends, stdout is pointed at devnull so that the flush at
+    interpreter exit does not raise a second BrokenPipeError.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass  # stdout has no file descriptor (e.g. captured in tests): nothing to flush later
+    finally:
+        os.close(devnull)
+    return EXIT_PROBLEMS
+
+
+def _tolerant_streams() -> None:
+    """Never fail on a character the terminal cannot show (a narrow locale, a lone surrogate
+    from an undecodable file name): write an escape instead."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
 
 
 if __name__ == "__main__":

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import reprlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from .config import Config
+from .config import Config, config_line
 from .diagnostics import Diagnostic
 from .graph import Graph
+from .ids import SLUG_HINT, is_slug
 from .model import mapping
 from .schema import did_you_mean
 
@@ -39,140 +41,214 @@ class Pack:
     """(include kind, argument) in order."""
 
 
-def _err(config: Config, key: tuple[Any, ...], message: str, hint: str = "") -> Diagnostic:
-    line = 0
-    for end in range(len(key), -1, -1):
-        line = config.pack_lines.get(("packs", *key[:end]), 0)
-        if line:
-            break
-    return Diagnostic(config.config_file, line, "pack-config", message, hint, severity="error")
+KEYS = ("id", "title", "audience", "include")
+_SHOW = reprlib.Repr()
+_SHOW.maxstring = _SHOW.maxother = 60  # a value echoed in a message stays short, even a YAML bomb
+
+
+def _show(value: Any) -> str:
+    """A value from the config, quoted for a message."""
+    text = value if isinstance(value, str) and len(value) <= 60 else _SHOW.repr(value)
+    return f"`{text}`"
+
+
+def _strs(value: Any) -> list[str]:
+    """The strings of a list (other values are reported by the schema or by `resolve`)."""
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+@dataclass(slots=True)
+class _Reader:
+    """Reads the `packs:` option, collecting every problem with its config line."""
+
+    config: Config
+    g: Graph
+    pages: dict[str, str]
+    sections: set[str]
+    problems: list[Diagnostic] = field(default_factory=list)
+
+    def err(self, key: tuple[Any, ...], message: str, hint: str = "") -> None:
+        line = config_line(self.config, ("packs", *key))
+        self.problems.append(
+            Diagnostic(self.config.config_file, line, "pack-config", message, hint, "error")
+        )
+
+    def pack(self, i: int, spec: Any, seen: set[str]) -> Pack | None:
+        """The pack's identity and audience; None when it has no usable id."""
+        if not isinstance(spec, dict) or "id" not in spec:
+            self.err((i,), "a pack needs an `id`", "add `id: engineering`")
+            return None
+        pid = spec["id"]
+        if not is_slug(pid):
+            self.err((i, "id"), f"pack id {_show(pid)} is not a slug", SLUG_HINT)
+            return None  # the id names the PDF file: never build a path from it
+        if pid in seen:
+            self.err((i, "id"), f"pack `{pid}` is defined twice", "give each pack its own id")
+        seen.add(pid)
+        for k in spec:
+            if k not in KEYS:
+                self.err(
+                    (i, k), f"pack `{pid}`: unknown key {_show(k)}", did_you_mean(str(k), KEYS)
+                )
+        title = spec.get("title", pid)
+        if not isinstance(title, str) or not title.strip():
+            self.err((i, "title"), f"pack `{pid}`: `title` must be text", "e.g. `title: For X`")
+            title = pid
+        personas, roles = self.audience(i, pid, spec.get("audience"))
+        g = self.g
+        all_personas = list(
+            dict.fromkeys(personas + _strs([mapping(g.roles.get(r)).get("persona") for r in roles]))
+        )
+        in_audience = [r for r, v in g.roles.items() if mapping(v).get("persona") in personas]
+        words = [str(g.personas[p].title) for p in personas if p in g.personas]
+        words += [_role_title(g, r) for r in roles if r in g.roles]
+        return Pack(
+            pid, title, all_personas, list(dict.fromkeys(roles + in_audience)), ", ".join(words)
+        )
+
+    def audience(self, i: int, pid: str, audience: Any) -> tuple[list[str], list[str]]:
+        """Known personas and roles of the audience; each problem at its line."""
+        hint = "add `audience: {personas: [...], roles: [...]}`"
+        if audience is not None and not isinstance(audience, dict):
+            self.err((i, "audience"), f"pack `{pid}`: `audience` must be a mapping", hint)
+            audience = {}
+        audience = audience or {}
+        for k in audience:
+            if k not in ("personas", "roles"):
+                self.err(
+                    (i, "audience", k),
+                    f"pack `{pid}`: unknown audience key {_show(k)}",
+                    did_you_mean(str(k), ["personas", "roles"]),
+                )
+        found: dict[str, list[str]] = {}
+        for key, known in (("personas", self.g.personas), ("roles", self.g.roles)):
+            found[key] = self.names(i, pid, key, audience.get(key), known)
+        if not any(audience.get(k) for k in ("personas", "roles")):
+            self.err((i,), f"pack `{pid}` has no audience", hint)
+        return found["personas"], found["roles"]
+
+    def names(self, i: int, pid: str, key: str, value: Any, known: dict[str, Any]) -> list[str]:
+        what = key[:-1]
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.err((i, "audience", key), f"pack `{pid}`: `{key}` must be a list of {what} ids")
+            return []
+        out = []
+        for j, name in enumerate(value):
+            if isinstance(name, str) and name in known:
+                out.append(name)
+            else:
+                self.err(
+                    (i, "audience", key, j),
+                    f"pack `{pid}`: unknown {what} {_show(name)}",
+                    did_you_mean(str(name), known) if isinstance(name, str) else "",
+                )
+        return out
+
+    def chapters(self, i: int, pid: str, include: Any, pack: Pack) -> None:
+        if include is not None and not isinstance(include, list):
+            self.err(
+                (i, "include"),
+                f"pack `{pid}`: `include` must be a list",
+                "e.g. `include: [{page: what-is-finops.md}, raci]`",
+            )
+            return
+        for j, item in enumerate(include or []):
+            kind, arg = _entry(item)
+            problem = self.chapter_problem(pack, kind, arg)
+            if problem:
+                self.err((i, "include", j), f"pack `{pid}`: {problem[0]}", problem[1])
+            else:
+                pack.chapters.append((kind, arg))
+
+    def chapter_problem(self, pack: Pack, kind: Any, arg: Any) -> tuple[str, str] | None:
+        """What is wrong with one `include:` entry, as (message, hint), or None."""
+        if kind not in INCLUDES:
+            hint = did_you_mean(str(kind), INCLUDES) if isinstance(kind, str) else ""
+            return f"unknown include {_show(kind)}", hint or "use one of: " + ", ".join(INCLUDES)
+        if kind in BARE:
+            if arg is not None:
+                return f"`{kind}` takes no value", f"write `- {kind}`"
+            if kind == "raci" and not audience_raci(self.g, pack):
+                return "the audience has no RACI rows", "widen the audience or drop `raci`"
+            return None
+        if kind == "page" and (not isinstance(arg, str) or arg not in self.pages):
+            hint = did_you_mean(arg, self.pages) if isinstance(arg, str) else ""
+            return f"unknown page {_show(arg)}", hint or "give a path inside content/"
+        if kind == "section" and (not isinstance(arg, str) or arg not in self.sections):
+            hint = did_you_mean(arg, self.sections) if isinstance(arg, str) else ""
+            folders = ", ".join(sorted(self.sections))
+            return f"unknown section {_show(arg)}", hint or f"use a folder of content/: {folders}"
+        if kind == "capabilities":
+            return self.capabilities_problem(pack, arg)
+        return None
+
+    def capabilities_problem(self, pack: Pack, arg: Any) -> tuple[str, str] | None:
+        if not isinstance(arg, list) and arg not in ("all", "audience"):
+            return (
+                f"`capabilities` must be `all`, `audience` or a list of ids, not {_show(arg)}",
+                "e.g. `capabilities: audience`",
+            )
+        known = self.g.capabilities
+        unknown = (
+            [c for c in arg if not (isinstance(c, str) and c in known)]
+            if isinstance(arg, list)
+            else []
+        )
+        hint = did_you_mean(unknown[0], known) if unknown and isinstance(unknown[0], str) else ""
+        if not audience_capabilities(self.g, pack, arg):
+            also = f" (unknown capability {_show(unknown[0])})" if unknown else ""
+            return f"the capability selection is empty{also}", hint or (
+                "widen the audience or list capability ids"
+            )
+        if unknown:
+            return f"unknown capability {_show(unknown[0])}", hint or "list capability ids"
+        return None
+
+
+def _entry(item: Any) -> tuple[Any, Any]:
+    """(kind, argument) of an `include:` entry: `raci` or `page: x.md`."""
+    if isinstance(item, str):
+        return item, None
+    if isinstance(item, dict) and len(item) == 1:
+        return next(iter(item.items()))
+    return item, None
+
+
+def _role_title(g: Graph, role: str) -> str:
+    title = mapping(g.roles.get(role)).get("title")
+    return title if isinstance(title, str) and title else role
 
 
 def resolve(config: Config, g: Graph) -> tuple[list[Pack], list[Diagnostic]]:
-    """Turn the `packs:` option into Packs; every problem is reported with its config line."""
-    packs, problems, seen = [], [], set()
+    """Turn the `packs:` option into Packs; every problem is reported with its config line.
+
+    A pack whose id is not a slug is left out: its id would become a file name.
+    """
     pages = {p: d for d, p in g.docs_path.items() if d.startswith(g.content_dir + "/")}
-    sections = {p.split("/", 1)[0] for p in pages if "/" in p}
+    reader = _Reader(config, g, pages, {p.split("/", 1)[0] for p in pages if "/" in p})
+    packs: list[Pack] = []
+    seen: set[str] = set()
     for i, spec in enumerate(config.packs):
-        if not isinstance(spec, dict) or not isinstance(spec.get("id"), str):
-            problems.append(_err(config, (i,), "a pack needs an `id`", "add `id: engineering`"))
+        before = len(reader.problems)
+        pack = reader.pack(i, spec, seen)
+        if pack is None:
             continue
-        pid = spec["id"]
-        if pid in seen:
-            problems.append(_err(config, (i, "id"), f"pack `{pid}` is defined twice"))
-        seen.add(pid)
-        unknown = set(spec) - {"id", "title", "audience", "include"}
-        problems += [
-            _err(
-                config,
-                (i, k),
-                f"pack `{pid}`: unknown key `{k}`",
-                did_you_mean(k, ["id", "title", "audience", "include"]),
-            )
-            for k in unknown
-        ]
-        audience = mapping(spec.get("audience"))
-        personas = [p for p in audience.get("personas") or [] if isinstance(p, str)]
-        roles = [r for r in audience.get("roles") or [] if isinstance(r, str)]
-        for key, names, known in (("personas", personas, g.personas), ("roles", roles, g.roles)):
-            for j, name in enumerate(names):
-                if name not in known:
-                    problems.append(
-                        _err(
-                            config,
-                            (i, "audience", key, j),
-                            f"pack `{pid}`: unknown {key[:-1]} `{name}`",
-                            did_you_mean(name, known),
-                        )
-                    )
-        if not personas and not roles:
-            problems.append(
-                _err(
-                    config,
-                    (i,),
-                    f"pack `{pid}` has no audience",
-                    "add `audience: {personas: [...], roles: [...]}`",
-                )
-            )
-        all_personas = list(
-            dict.fromkeys(
-                personas + [str(g.roles[r].get("persona")) for r in roles if r in g.roles]
-            )
-        )
-        all_roles = list(
-            dict.fromkeys(roles + [r for r, v in g.roles.items() if v.get("persona") in personas])
-        )
-        words = [g.personas[p].title for p in personas if p in g.personas]
-        words += [str(g.roles[r]["title"]) for r in roles if r in g.roles]
-        pack = Pack(pid, str(spec.get("title") or pid), all_personas, all_roles, ", ".join(words))
-        for j, item in enumerate(spec.get("include") or []):
-            kind, arg = (
-                (item, None)
-                if isinstance(item, str)
-                else (
-                    next(iter(item.items()))
-                    if isinstance(item, dict) and len(item) == 1
-                    else ("", None)
-                )
-            )
-            where = (i, "include", j)
-            if kind not in INCLUDES:
-                problems.append(
-                    _err(
-                        config,
-                        where,
-                        f"pack `{pid}`: unknown include `{item}`",
-                        did_you_mean(str(kind), INCLUDES) or "use one of: " + ", ".join(INCLUDES),
-                    )
-                )
-            elif kind == "page" and arg not in pages:
-                problems.append(
-                    _err(
-                        config,
-                        where,
-                        f"pack `{pid}`: unknown page `{arg}`",
-                        did_you_mean(str(arg), pages) or "give a path inside content/",
-                    )
-                )
-            elif kind == "section" and arg not in sections:
-                problems.append(
-                    _err(
-                        config,
-                        where,
-                        f"pack `{pid}`: unknown section `{arg}`",
-                        did_you_mean(str(arg), sections)
-                        or "use a folder of content/: " + ", ".join(sorted(sections)),
-                    )
-                )
-            elif kind == "capabilities" and not audience_capabilities(g, pack, arg):
-                problems.append(
-                    _err(
-                        config,
-                        where,
-                        f"pack `{pid}`: the capability selection is empty",
-                        "widen the audience or list capability ids",
-                    )
-                )
-            elif kind == "raci" and not audience_raci(g, pack):
-                problems.append(_err(config, where, f"pack `{pid}`: the audience has no RACI rows"))
-            else:
-                pack.chapters.append((kind, arg))
-        if not pack.chapters and not any(d.message.startswith(f"pack `{pid}`") for d in problems):
-            problems.append(
-                _err(
-                    config,
-                    (i,),
-                    f"pack `{pid}` selects nothing",
-                    "add `include:` entries, e.g. `- page: what-is-finops.md`",
-                )
+        reader.chapters(i, pack.id, spec.get("include"), pack)
+        if not pack.chapters and len(reader.problems) == before:
+            reader.err(
+                (i,),
+                f"pack `{pack.id}` selects nothing",
+                "add `include:` entries, e.g. `- page: what-is-finops.md`",
             )
         packs.append(pack)
-    return packs, problems
+    return packs, reader.problems
 
 
 def audience_capabilities(g: Graph, pack: Pack, arg: Any) -> list[Any]:
     if isinstance(arg, list):
-        return [g.capabilities[c] for c in arg if c in g.capabilities]
+        return [g.capabilities[c] for c in _strs(arg) if c in g.capabilities]
     if arg == "all":
         return list(g.capabilities.values())
     wanted = set(pack.personas)
@@ -180,7 +256,7 @@ def audience_capabilities(g: Graph, pack: Pack, arg: Any) -> list[Any]:
     out = []
     for cap in g.capabilities.values():
         personas = mapping(cap.meta.get("personas"))
-        involved = set(personas.get("lead") or []) | set(personas.get("involved") or [])
+        involved = set(_strs(personas.get("lead"))) | set(_strs(personas.get("involved")))
         if involved & wanted or cap.id in owned:
             out.append(cap)
     return out
@@ -188,4 +264,8 @@ def audience_capabilities(g: Graph, pack: Pack, arg: Any) -> list[Any]:
 
 def audience_raci(g: Graph, pack: Pack) -> list[dict[str, Any]]:
     roles = set(pack.roles)
-    return [a for a in g.repo.activities if roles & set(a.get("assignments") or {})]
+    return [
+        a
+        for a in g.repo.activities
+        if isinstance(a, dict) and roles & set(mapping(a.get("assignments")))
+    ]
