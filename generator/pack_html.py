@@ -28,6 +28,8 @@ from .pages import Site, cell, demote, maturity_cell, role_link
 
 _ID = re.compile(r'\sid="([^"]+)"')
 _A = re.compile(r'<a\s+([^>]*?)href="([^"]*)"([^>]*)>(.*?)</a>', re.S)
+_EMBED = re.compile(r"<(?:img|link|source|embed|video|audio|track|input)\b[^>]*>", re.I)
+_EMBED_URL = re.compile(r"""(\s(?:src|href)\s*=\s*)(["'])(.*?)\2""", re.I | re.S)
 EXTENSIONS = ["toc", "tables", "attr_list", "md_in_html", "admonition", "def_list"]
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -195,6 +197,22 @@ def _relink(ch: Chapter, html: str, targets: dict[str, str], ids: set[str]) -> M
     return Markup(_A.sub(fix, html))
 
 
+def _rebase(ch: Chapter, html: str, prefix: str) -> str:
+    """Point relative image and stylesheet paths of a chapter at `prefix` + their docs path.
+
+    The chapter's paths are relative to its page; the pack is one document in another folder.
+    """
+
+    def url(m: re.Match[str]) -> str:
+        before, quote, value = m.groups()
+        if not value or re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*:|/|#)", value):
+            return m.group(0)
+        dest = posixpath.normpath(posixpath.join(posixpath.dirname(ch.docs), value))
+        return f"{before}{quote}{prefix}{dest}{quote}"
+
+    return _EMBED.sub(lambda tag: _EMBED_URL.sub(url, tag.group(0)), html)
+
+
 def version(root: Path) -> str:
     """The Git tag or commit of the content, for the cover."""
     try:
@@ -211,8 +229,14 @@ def version(root: Path) -> str:
 
 
 def render_html(
-    site: Site, pack: Pack, root: Path, today: dt.date, template_dirs: list[Path] | None = None
+    site: Site,
+    pack: Pack,
+    root: Path,
+    today: dt.date,
+    template_dirs: list[Path] | None = None,
+    asset_prefix: str | None = None,
 ) -> str:
+    """The pack as one HTML document; `asset_prefix` leads from its folder to the docs root."""
     site = dataclasses.replace(site, directory_urls=False)  # chapter links map .html to .md
     chs = chapters(site, pack)
     md = markdown.Markdown(extensions=EXTENSIONS)
@@ -220,6 +244,8 @@ def render_html(
     converted = [_convert(ch, md) for ch in chs]
     ids = {ch.id for ch in chs} | {i for html in converted for i in _ID.findall(html)}
     for ch, html in zip(chs, converted, strict=True):
+        if asset_prefix is not None:
+            html = _rebase(ch, html, asset_prefix)
         ch.html = _relink(ch, html, targets, ids)
     dirs = [*(template_dirs or []), TEMPLATES]
     env = Environment(

@@ -159,7 +159,7 @@ class FinOpsPlugin(BasePlugin):  # type: ignore[type-arg]
         out = Path(config.site_dir) / "packs"
         theme = [Path(config.theme.custom_dir) / "pack"] if config.theme.custom_dir else []
         for pack in self.packs:
-            done = render(self.site, pack, self.core, out, theme)
+            done = render(self.site, pack, self.core, out, theme, root=Path(config.site_dir))
             log.info(f"pack {pack.id}: {done.pages} pages in {done.seconds:.1f} s")
         site = Path(config.site_dir)
         found = self.scanner.finish(site)
