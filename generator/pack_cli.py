@@ -7,8 +7,9 @@ import time
 from pathlib import Path
 
 from . import graph as graph_stage
+from . import outputs
 from .check import check
-from .config import ConfigError, load_config
+from .config import Config, ConfigError, load_config
 from .pack_pdf import render
 from .packs import resolve
 from .pages import site_for
@@ -21,6 +22,7 @@ def _bar(done: int, total: int, width: int = 24) -> str:
 
 def run_packs(config_file: Path, ids: list[str], out: Path | None) -> int:
     config = load_config(config_file)
+    out_dir = _out_dir(config_file, config, out)
     result = check(config)
     errors = [d for d in result.diagnostics if d.severity == "error"]
     for d in errors:
@@ -37,7 +39,7 @@ def run_packs(config_file: Path, ids: list[str], out: Path | None) -> int:
     if unknown:
         raise ConfigError(f"unknown pack(s): {', '.join(unknown)}; configured: {', '.join(known)}")
     chosen = [known[i] for i in ids] if ids else packs
-    out_dir = out or config.root / "packs"
+    outputs.mark(out_dir)
     site = site_for(g)
     templates = [config.root / "theme" / "pack"]
     start = time.perf_counter()
@@ -51,3 +53,14 @@ def run_packs(config_file: Path, ids: list[str], out: Path | None) -> int:
         )
     print(f"finops-kb: {len(chosen)} packs in {time.perf_counter() - start:.1f} s", file=sys.stderr)
     return 0
+
+
+def _out_dir(config_file: Path, config: Config, out: Path | None) -> Path:
+    """The folder for the PDFs, checked like a site folder: the packs overwrite what is there."""
+    docs_dir = outputs.mkdocs_value(config_file, "docs_dir")[0] or "docs"
+    custom_dir = outputs.mkdocs_value(config_file, "theme", "custom_dir")[0]
+    where = outputs.rules(
+        config.root, config.content_dir, config.playbooks_dir, docs_dir, custom_dir
+    )
+    setting = f"`pack --out {out}`" if out else "`packs` (the default of `pack --out`)"
+    return outputs.guard(out or config.root / "packs", setting, where, example="packs")

@@ -1,14 +1,14 @@
-"""`finops-kb build` and `serve`: MkDocs with an atomic swap of the output folder."""
+"""`finops-kb build` and `serve`: MkDocs into a guarded output folder, swapped in atomically."""
 
 from __future__ import annotations
 
 import logging
 import os
-import shutil
 import sys
-import tempfile
 from pathlib import Path
+from typing import Any
 
+from . import outputs
 from .config import ConfigError
 
 # A child of MkDocs' logger, so our messages look like, and go where, MkDocs' own do.
@@ -32,31 +32,57 @@ def build(
 ) -> int:
     """Build into a temporary folder beside the target and swap it in only on success.
 
-    A failed or interrupted build leaves the previous site exactly as it was.
+    A failed or interrupted build leaves the previous site exactly as it was. Builds into the
+    same folder take turns: a second one waits for the first (see `outputs.locked`).
     """
     from mkdocs import exceptions
-    from mkdocs.commands import build as mkdocs_build
     from mkdocs.config import load_config as mkdocs_config
 
     if not config_file.is_file():
         raise ConfigError(f"config file not found: {config_file}")
     _quiet_mkdocs()
-    counter = _Counter()
-    logging.getLogger("mkdocs").addHandler(counter)
     try:
         cfg = mkdocs_config(str(config_file), strict=strict)
     except exceptions.ConfigurationError as exc:
         raise ConfigError(str(exc)) from exc
-    target = Path(site_dir) if site_dir else Path(cfg.site_dir)
+    target, setting, where = _target(cfg, config_file, site_dir)
+    with outputs.locked(target, lambda pid: _waiting(target, pid)):
+        outputs.tidy(target)
+        outputs.guard(target, setting, where)  # again: the folder may have changed meanwhile
+        return _build_into(cfg, outputs.new_folder(target), target, strict, packs)
+
+
+def _target(cfg: Any, config_file: Path, site_dir: str | None) -> tuple[Path, str, outputs.Rules]:
+    """The output folder, how messages name it, and the rules it must follow."""
+    plugin = cfg.plugins.get("finops-kb")
+    core = getattr(plugin, "core", None)
+    where = outputs.rules(
+        config_file.parent.resolve(),
+        getattr(core, "content_dir", "content"),
+        getattr(core, "playbooks_dir", "playbooks"),
+        cfg.docs_dir,
+        cfg.theme.custom_dir,
+    )
     if site_dir:
-        target = target.resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    for stale in target.parent.glob(f".{target.name}-building-*"):
-        shutil.rmtree(stale, ignore_errors=True)  # left by a build that was killed
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; a served site must be readable
+        setting = f"`--site-dir {site_dir}`"
+        target = Path(site_dir)
+    else:
+        target = Path(cfg.site_dir)
+        shown = os.path.relpath(target, where.root)
+        setting = outputs.config_setting(config_file, "site_dir", shown)
+    return outputs.guard(target, setting, where), setting, where
+
+
+def _waiting(target: Path, pid: int | None) -> None:
+    log.info(f"finops-kb: waiting for another build writing {target}/ (pid {pid or '?'})")
+
+
+def _build_into(cfg: Any, tmp: Path, target: Path, strict: bool, packs: bool) -> int:
+    from mkdocs import exceptions
+    from mkdocs.commands import build as mkdocs_build
+
+    counter = _Counter()
+    logging.getLogger("mkdocs").addHandler(counter)
     cfg.site_dir = str(tmp)
     plugin = cfg.plugins.get("finops-kb")
     if plugin is not None:
@@ -70,28 +96,16 @@ def build(
         failure = str(exc)
     finally:
         logging.getLogger("mkdocs").removeHandler(counter)
-        if ok:
-            _swap(tmp, target)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+        if not ok:
+            outputs.discard(tmp)
     if not ok:
         log.error(
             f"build failed ({failure or f'{counter.errors} errors'}); {target} was left as it was"
         )
         return 1
+    outputs.swap(tmp, target)
     log.info(f"finops-kb: built {target}")
     return 0
-
-
-def _swap(new: Path, target: Path) -> None:
-    """Replace `target` with `new` using renames, so readers never see a half-written site."""
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}-old-{os.getpid()}")
-        os.replace(target, old)
-    os.replace(new, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
