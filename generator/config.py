@@ -45,6 +45,15 @@ class Config:
         return self.today or dt.date.today()
 
 
+_KIND: dict[type, str] = {
+    str: "text",
+    int: "a whole number",
+    float: "a number",
+    bool: "true or false",
+    dict: "a mapping",
+    list: "a list",
+    type(None): "empty",
+}
 OPTIONS = {
     "content_dir": str,
     "playbooks_dir": str,
@@ -120,8 +129,8 @@ def from_options(
             )
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             raise ConfigError(
-                f"{where(cfg, (key,))}: {PLUGIN} option `{key}` must be a "
-                f"{expected.__name__}, not {type(value).__name__}"
+                f"{where(cfg, (key,))}: {PLUGIN} option `{key}` must be {_KIND[expected]}, "
+                f"not {_KIND.get(type(value), type(value).__name__)}"
             )
         setattr(cfg, key, value)
     for code, severity in cfg.severity.items():

@@ -66,6 +66,8 @@ class _Reader:
     pages: dict[str, str]
     sections: set[str]
     problems: list[Diagnostic] = field(default_factory=list)
+    bad_audience: set[str] = field(default_factory=set)
+    """Packs whose audience is invalid: an empty selection there is a follow-on error."""
 
     def err(self, key: tuple[Any, ...], message: str, hint: str = "") -> None:
         line = config_line(self.config, ("packs", *key))
@@ -111,8 +113,10 @@ class _Reader:
         hint = "add `audience: {personas: [...], roles: [...]}`"
         if audience is not None and not isinstance(audience, dict):
             self.err((i, "audience"), f"pack `{pid}`: `audience` must be a mapping", hint)
-            audience = {}
+            self.bad_audience.add(pid)
+            return [], []
         audience = audience or {}
+        before = len(self.problems)
         for k in audience:
             if k not in ("personas", "roles"):
                 self.err(
@@ -123,8 +127,11 @@ class _Reader:
         found: dict[str, list[str]] = {}
         for key, known in (("personas", self.g.personas), ("roles", self.g.roles)):
             found[key] = self.names(i, pid, key, audience.get(key), known)
-        if not any(audience.get(k) for k in ("personas", "roles")):
+        if len(self.problems) > before:
+            self.bad_audience.add(pid)
+        elif not any(audience.get(k) for k in ("personas", "roles")):
             self.err((i,), f"pack `{pid}` has no audience", hint)
+            self.bad_audience.add(pid)
         return found["personas"], found["roles"]
 
     def names(self, i: int, pid: str, key: str, value: Any, known: dict[str, Any]) -> list[str]:
@@ -132,7 +139,11 @@ class _Reader:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.err((i, "audience", key), f"pack `{pid}`: `{key}` must be a list of {what} ids")
+            self.err(
+                (i, "audience", key),
+                f"pack `{pid}`: `{key}` must be a list of {what} ids",
+                f"e.g. `{key}: [{next(iter(known), what)}]`",
+            )
             return []
         out = []
         for j, name in enumerate(value):
@@ -170,7 +181,11 @@ class _Reader:
         if kind in BARE:
             if arg is not None:
                 return f"`{kind}` takes no value", f"write `- {kind}`"
-            if kind == "raci" and not audience_raci(self.g, pack):
+            if (
+                kind == "raci"
+                and pack.id not in self.bad_audience
+                and not audience_raci(self.g, pack)
+            ):
                 return "the audience has no RACI rows", "widen the audience or drop `raci`"
             return None
         if kind == "page" and (not isinstance(arg, str) or arg not in self.pages):
@@ -197,6 +212,8 @@ class _Reader:
             else []
         )
         hint = did_you_mean(unknown[0], known) if unknown and isinstance(unknown[0], str) else ""
+        if pack.id in self.bad_audience and arg == "audience":
+            return None  # the audience is reported already; an empty selection follows from it
         if not audience_capabilities(self.g, pack, arg):
             also = f" (unknown capability {_show(unknown[0])})" if unknown else ""
             return f"the capability selection is empty{also}", hint or (

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from mkdocs.config.base import ValidationError
-from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from . import graph as graph_stage
-from . import nav, outputs, packs, pages, views
+from . import nav, packs, pages, views
 from .check import Result, check
 from .config import ConfigError, from_options
 from .diagnostics import Diagnostic
@@ -62,21 +60,6 @@ class FinOpsPlugin(BasePlugin):  # type: ignore[type-arg]
 
     def on_config(self, config: Any) -> Any:
         self.core.root = Path(config.config_file_path).resolve().parent
-        # Plain `mkdocs build` empties site_dir next: only a folder of our own may be emptied.
-        where = outputs.rules(
-            self.core.root,
-            self.core.content_dir,
-            self.core.playbooks_dir,
-            config.docs_dir,
-            config.theme.custom_dir,
-        )
-        site_dir = Path(config.site_dir)
-        shown = os.path.relpath(site_dir, self.core.root)
-        setting = outputs.config_setting(Path(config.config_file_path), "site_dir", shown)
-        try:
-            outputs.mark(outputs.guard(site_dir, setting, where))
-        except ConfigError as exc:
-            raise PluginError(f"finops-kb: {exc}") from None
         self.result: Result = check(self.core)
         report(self.result.diagnostics)
         for ext in NEEDED_EXTENSIONS:
