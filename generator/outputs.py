@@ -13,6 +13,7 @@ import errno
 import fcntl
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -151,7 +152,29 @@ def is_ours(folder: Path) -> bool:
 def mark(folder: Path) -> None:
     """Create `folder` if needed and put our marker in it."""
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / MARKER).write_text(MARKER_TEXT, "utf-8")
+    _write_new(folder / MARKER, MARKER_TEXT.encode())
+
+
+def make_room(folder: Path, names: list[str]) -> None:
+    """Before writing `names` into an output folder that stays in place (the packs folder):
+    a symbolic link there would send the write anywhere, so it is removed, not followed."""
+    for name in names:
+        path = folder / name
+        if path.is_symlink():
+            path.unlink()
+        elif path.exists() and not path.is_file():
+            raise ConfigError(f"{path} is in the way and is not a file; delete it")
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """Write a file of ours without following a link that someone put in its place."""
+    if path.is_symlink():
+        path.unlink()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+    try:
+        os.write(fd, data)
+    finally:
+        os.close(fd)
 
 
 # --- one build at a time -------------------------------------------------------------------
@@ -170,7 +193,8 @@ def locked(target: Path, on_wait: Callable[[int | None], None]) -> Iterator[None
         target.parent.mkdir(parents=True, exist_ok=True)
         fd = _acquire(path, on_wait)
     except OSError as exc:
-        raise ConfigError(f"cannot lock {path}: {exc.strerror or exc}") from exc
+        hint = "; delete it" if exc.errno == errno.ELOOP else ""
+        raise ConfigError(f"cannot lock {path}: {exc.strerror or exc}{hint}") from exc
     try:
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
@@ -183,18 +207,26 @@ def locked(target: Path, on_wait: Callable[[int | None], None]) -> Iterator[None
 
 def _acquire(path: Path, on_wait: Callable[[int | None], None]) -> int:
     while True:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        # No O_TRUNC and no following links: the file may be someone else's until it is locked.
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            on_wait(_holder(fd))
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            _lock(fd, path, on_wait)
         except BaseException:
             os.close(fd)
             raise
         if _still_named(fd, path):
             return fd
         os.close(fd)  # the holder removed this file as it finished: lock the current one
+
+
+def _lock(fd: int, path: Path, on_wait: Callable[[int | None], None]) -> None:
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        raise ConfigError(f"{path} is not a lock file of ours; delete it")
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        on_wait(_holder(fd))
+        fcntl.flock(fd, fcntl.LOCK_EX)
 
 
 def _holder(fd: int) -> int | None:

@@ -14,6 +14,9 @@ from .pack_pdf import render
 from .packs import resolve
 from .pages import site_for
 
+PACK_FILES = (".html", ".pdf", ".pdf.tmp")
+"""What `pack_pdf.render` writes for each pack."""
+
 
 def _bar(done: int, total: int, width: int = 24) -> str:
     filled = width * done // max(total, 1)
@@ -40,6 +43,7 @@ def run_packs(config_file: Path, ids: list[str], out: Path | None) -> int:
         raise ConfigError(f"unknown pack(s): {', '.join(unknown)}; configured: {', '.join(known)}")
     chosen = [known[i] for i in ids] if ids else packs
     outputs.mark(out_dir)
+    outputs.make_room(out_dir, [f"{p.id}{ext}" for p in chosen for ext in PACK_FILES])
     site = site_for(g)
     templates = [config.root / "theme" / "pack"]
     start = time.perf_counter()

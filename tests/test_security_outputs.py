@@ -150,6 +150,29 @@ def test_guard_allows_a_new_an_empty_or_a_marked_folder(tmp_path: Path) -> None:
         outputs.guard(root / "src", "x", outputs.rules(root, "src/content", "playbooks"))
 
 
+def test_links_planted_in_an_output_folder_are_not_followed(tmp_path: Path) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("secret")
+    packs = tmp_path / "packs"
+    packs.mkdir()
+    (packs / outputs.MARKER).symlink_to(victim)
+    outputs.mark(packs)
+    assert not (packs / outputs.MARKER).is_symlink()
+    (packs / "engineering.html").symlink_to(victim)
+    outputs.make_room(packs, ["engineering.html", "engineering.pdf"])
+    assert not (packs / "engineering.html").exists()
+    assert victim.read_text() == "secret"
+
+
+def test_a_planted_lock_link_is_refused(base_repo: Path, capsys) -> None:
+    victim = base_repo.parent / "victim.txt"
+    victim.write_text("secret")
+    (base_repo / ".site.lock").symlink_to(victim)
+    assert main(["-f", str(base_repo / "site_config.yml"), "build", "--no-packs"]) == 2
+    assert "cannot lock" in capsys.readouterr().err
+    assert victim.read_text() == "secret" and not (base_repo / "site").exists()
+
+
 def test_outputs_imports_nothing_from_mkdocs() -> None:
     code = "import sys, generator.outputs; print(any(m.startswith('mkdocs') for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=ENV)
