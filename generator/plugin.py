@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from mkdocs.config.base import ValidationError
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from . import graph as graph_stage
-from . import nav, packs, pages, views
+from . import nav, outputs, packs, pages, views
 from .check import Result, check
-from .config import ConfigError, from_options
+from .config import ConfigError, from_options, options_lines
 from .diagnostics import Diagnostic
 from .incremental import MemoryBytecodeCache, Renders, page_keys, shared_key
 from .linkscan import Scanner
@@ -37,7 +39,9 @@ class FinOpsPlugin(BasePlugin):  # type: ignore[type-arg]
         self.config = {}
         root = Path(config_file_path or "mkdocs.yml").resolve().parent
         try:
-            self.core = from_options(root, dict(options), Path(config_file_path or "").name)
+            name = Path(config_file_path or "").name
+            lines = options_lines(Path(config_file_path)) if config_file_path else {}
+            self.core = from_options(root, dict(options), name, lines)
         except ConfigError as exc:
             return [("finops-kb", ValidationError(str(exc)))], []
         return [], []
@@ -60,8 +64,24 @@ class FinOpsPlugin(BasePlugin):  # type: ignore[type-arg]
 
     def on_config(self, config: Any) -> Any:
         self.core.root = Path(config.config_file_path).resolve().parent
+        # Plain `mkdocs build` empties site_dir next: only a folder of our own may be emptied.
+        where = outputs.rules(
+            self.core.root,
+            self.core.content_dir,
+            self.core.playbooks_dir,
+            config.docs_dir,
+            config.theme.custom_dir,
+        )
+        site_dir = Path(config.site_dir)
+        shown = os.path.relpath(site_dir, self.core.root)
+        setting = outputs.config_setting(Path(config.config_file_path), "site_dir", shown)
+        try:
+            outputs.mark(outputs.guard(site_dir, setting, where))
+        except ConfigError as exc:
+            raise PluginError(f"finops-kb: {exc}") from None
         self.result: Result = check(self.core)
         report(self.result.diagnostics)
+        self._stop_on_errors(bool(config.strict))
         for ext in NEEDED_EXTENSIONS:
             if ext not in config.markdown_extensions:
                 config.markdown_extensions.append(ext)
@@ -78,6 +98,18 @@ class FinOpsPlugin(BasePlugin):  # type: ignore[type-arg]
             and doc.path.startswith(self.core.content_dir + "/")
         }
         return config
+
+    def _stop_on_errors(self, strict: bool) -> None:
+        """A build stops before rendering when `check` failed: invalid data would otherwise
+        reach MkDocs and its theme and crash them. The live preview keeps rendering, so
+        editors can fix problems while they watch."""
+        failed = self.result.errors + (self.result.warnings if strict else 0)
+        if failed and not self.serving:
+            what = ("problem" if strict else "error") + "s" * (failed != 1)
+            raise PluginError(
+                f"{failed} {what} found by finops-kb check; fix them before building "
+                "(`finops-kb check` lists them)"
+            )
 
     def on_files(self, files: Files, config: Any) -> Files:
         generated = views.generate(self.site, self.core)
