@@ -94,12 +94,19 @@ def mkdocs_value(config_file: Path, *keys: str) -> tuple[str | None, int | None]
     return None, line
 
 
-def config_setting(config_file: Path, key: str, value: str) -> str:
-    """How messages name a top-level setting: `site_dir: playbooks` (site_config.yml:6)."""
-    _raw, line = mkdocs_value(config_file, key)
-    if line is None:
-        return f"`{key}` (not set, so `{value}`) of {config_file.name}"
-    return f"`{key}: {value}` ({config_file.name}:{line})"
+def config_setting(config_file: Path, key: str, value: Path, default: str = "site") -> str:
+    """How messages name the setting that chose folder `value`, e.g. `site_dir: playbooks`
+    (site_config.yml:6); MkDocs also takes it from the command line (`mkdocs build -d`)."""
+    raw, line = mkdocs_value(config_file, key)
+    root = config_file.parent.resolve()
+    shown = os.path.relpath(value, root)
+    if raw is not None and (root / raw).resolve() == value.resolve():
+        return f"`{key}: {raw}` ({config_file.name}:{line})"
+    if raw is None and line is not None:
+        return f"`{key}` ({config_file.name}:{line})"
+    if line is None and shown == default:
+        return f"`{key}` (not set, so `{default}`) of {config_file.name}"
+    return f"`{key}` `{shown}` (given on the command line)"
 
 
 def guard(target: Path, setting: str, where: Rules, example: str = "site") -> Path:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -73,8 +72,7 @@ class FinOpsPlugin(BasePlugin):  # type: ignore[type-arg]
             config.theme.custom_dir,
         )
         site_dir = Path(config.site_dir)
-        shown = os.path.relpath(site_dir, self.core.root)
-        setting = outputs.config_setting(Path(config.config_file_path), "site_dir", shown)
+        setting = outputs.config_setting(Path(config.config_file_path), "site_dir", site_dir)
         try:
             outputs.mark(outputs.guard(site_dir, setting, where))
         except ConfigError as exc:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -68,8 +67,7 @@ def _target(cfg: Any, config_file: Path, site_dir: str | None) -> tuple[Path, st
         target = Path(site_dir)
     else:
         target = Path(cfg.site_dir)
-        shown = os.path.relpath(target, where.root)
-        setting = outputs.config_setting(config_file, "site_dir", shown)
+        setting = outputs.config_setting(config_file, "site_dir", target)
     return outputs.guard(target, setting, where), setting, where
 
 

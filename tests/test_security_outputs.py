@@ -150,6 +150,25 @@ def test_guard_allows_a_new_an_empty_or_a_marked_folder(tmp_path: Path) -> None:
         outputs.guard(root / "src", "x", outputs.rules(root, "src/content", "playbooks"))
 
 
+def test_messages_name_the_setting_that_chose_the_folder(tmp_path: Path) -> None:
+    cfg = tmp_path / "site_config.yml"
+    cfg.write_text("site_name: x\nsite_dir: out\n")
+    assert outputs.config_setting(cfg, "site_dir", tmp_path / "out") == (
+        "`site_dir: out` (site_config.yml:2)"
+    )
+    assert outputs.config_setting(cfg, "site_dir", tmp_path / "content") == (
+        "`site_dir` `content` (given on the command line)"  # mkdocs build -d content
+    )
+    cfg.write_text("site_name: x\nsite_dir: !ENV [OUT, out]\n")
+    assert outputs.config_setting(cfg, "site_dir", tmp_path / "out") == (
+        "`site_dir` (site_config.yml:2)"
+    )
+    cfg.write_text("site_name: x\n")
+    assert outputs.config_setting(cfg, "site_dir", tmp_path / "site") == (
+        "`site_dir` (not set, so `site`) of site_config.yml"
+    )
+
+
 def test_links_planted_in_an_output_folder_are_not_followed(tmp_path: Path) -> None:
     victim = tmp_path / "victim.txt"
     victim.write_text("secret")
