@@ -11,7 +11,7 @@ from .codes import DEFAULTS
 from .config import Config
 from .diagnostics import Diagnostic, apply_severities
 from .model import Repository
-from .rules import freshness, links, raci, references, sections
+from .rules import freshness, links, raci, references, sections, urls
 
 Rule = Callable[[Repository, Config], list[Diagnostic]]
 RULES: dict[str, Rule] = {
@@ -21,6 +21,7 @@ RULES: dict[str, Rule] = {
     "raci": raci.run,
     "links": links.run,
     "freshness": freshness.run,
+    "urls": urls.run,
 }
 
 

@@ -185,6 +185,14 @@ CODES: dict[str, Code] = {
         "[KPIs](budgeting.md#kpis)",
         "[KPIs](budgeting.md#measures-of-success)",
     ),
+    "unsafe-url": Code(
+        "error",
+        "A link's URL is not http(s), mailto or a relative path (`javascript:`, `data:`, "
+        "`vbscript:`, ...): it could run script when clicked. Generated parts show such a URL "
+        "as text, never as a link.",
+        "[the form](javascript:alert(1))",
+        "[the form](https://forms.example.org/budget)",
+    ),
     "overdue-review": Code(
         "warning",
         "`last_reviewed` plus the review interval lies in the past.",

@@ -5,6 +5,11 @@ around them, and has nothing to do to them. So pages keep these parts out of the
 `Parts` leaves a placeholder comment there, and the plugin puts the HTML back after MkDocs has
 converted the rest. Anything that reads a page as Markdown (the PDF packs) gets the HTML
 inlined as raw HTML blocks instead.
+
+Every part is a Jinja2 template with autoescape in `templates/parts/`; a site overrides one by
+putting a file of the same name in `<theme custom_dir>/parts/`, as Material's partials are
+overridden. Text from data reaches HTML only through those templates, and reaches Markdown
+only through `md()`.
 """
 
 from __future__ import annotations
@@ -12,10 +17,17 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader
+from markupsafe import Markup
+
 from .graph import relpath
+from .rules.urls import safe_url
 
 if TYPE_CHECKING:
     from .model import Document
@@ -24,6 +36,11 @@ if TYPE_CHECKING:
 LICENSE = ("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/")
 FOUNDATION = ("FinOps Foundation", "https://www.finops.org/")
 _PLACEHOLDER = re.compile(r"<!-- finops-kb part (\d+) -->")
+PARTS = Path(__file__).parent / "templates" / "parts"
+OVERRIDES = "parts"
+"""Folder of the theme's custom_dir whose templates replace the bundled ones of the same name."""
+# Characters Python-Markdown gives a meaning to inline, and honours a backslash escape for.
+_MD_ACTIVE = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
 
 
 class Parts:
@@ -68,95 +85,131 @@ def href(site: Site, here: str, target: str, anchor: str = "") -> str:
     return rel + (f"#{anchor}" if anchor else "")
 
 
-def a(url: str, text: str, cls: str = "") -> str:
-    extra = f' class="{cls}"' if cls else ""
-    return f'<a href="{escape(url)}"{extra}>{escape(text)}</a>'
+def md(text: Any) -> str:
+    """`text` as literal Markdown inline text: HTML-escaped, Markdown syntax backslashed.
+
+    For data that must sit in Markdown (headings, for the table of contents): no tag, link,
+    emphasis or attribute list (`{ onclick=... }`) in a title can become live.
+    """
+    return _MD_ACTIVE.sub(r"\\\1", escape(str(text), quote=False)).replace("\n", " ")
 
 
-def page_a(site: Site, here: str, doc: Document, anchor: str = "") -> str:
-    return a(href(site, here, site.graph.docs_path[doc.path], anchor), doc.title)
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A link for a template; `href` is None when the URL is unsafe (it shows as text)."""
+
+    href: str | None
+    text: str
+    cls: str = ""
 
 
-def role_a(site: Site, here: str, role_id: str) -> str:
+@dataclass(frozen=True, slots=True)
+class Code:
+    """An id shown as code (a reference that names nothing)."""
+
+    code: str
+
+
+Cell = str | Link | Code | None | list[Any]
+"""What templates show: text, a link, code, nothing (—) or a list of these (comma-separated)."""
+
+
+def link(url: str, text: Any, cls: str = "") -> Link:
+    return Link(url if safe_url(url) else None, str(text), cls)
+
+
+@lru_cache(maxsize=16)
+def environment(overrides: tuple[str, ...] = ()) -> Environment:
+    """The parts' templates: a theme's `parts/` folder first, then the bundled ones."""
+    loader = ChoiceLoader([FileSystemLoader(list(overrides)), FileSystemLoader(str(PARTS))])
+    return Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True)
+
+
+def override_dirs(custom_dir: str | Path | None) -> tuple[str, ...]:
+    """Where a theme overrides parts, for `Site.parts_dirs`."""
+    return (str(Path(custom_dir) / OVERRIDES),) if custom_dir else ()
+
+
+def render(site: Site, name: str, **context: Any) -> Markup:
+    """The part `name` (a template in `templates/parts/`), rendered with autoescape."""
+    return Markup(environment(site.parts_dirs).get_template(name).render(context).strip())
+
+
+def page_a(site: Site, here: str, doc: Document, anchor: str = "") -> Link:
+    return link(href(site, here, site.graph.docs_path[doc.path], anchor), doc.title)
+
+
+def role_a(site: Site, here: str, role_id: str) -> Link | Code:
     role = site.graph.roles.get(role_id)
     if not role:
-        return f"<code>{escape(role_id)}</code>"
-    return a(href(site, here, f"organization/roles/{role_id}.md"), str(role["title"]))
+        return Code(role_id)
+    return link(href(site, here, f"organization/roles/{role_id}.md"), str(role["title"]))
 
 
-def table(head: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
-    """A table of cells that are already HTML."""
-    out = ["<table>", "<thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead>"]
-    out.append("<tbody>")
-    out += ["<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows]
-    return "\n".join([*out, "</tbody>", "</table>"])
+def table(site: Site, head: Iterable[str], rows: Iterable[Iterable[Cell]], cls: str = "") -> Markup:
+    """A table of cells (see `Cell`)."""
+    return render(site, "table.html", head=list(head), rows=rows, cls=cls)
 
 
-def attribution(doc: Document) -> str:
+def attribution(site: Site, doc: Document) -> Markup:
+    """The CC BY 4.0 credit of a page adapted from the framework ("" without `sources`)."""
     sources = doc.meta.get("sources")
     if not isinstance(sources, list) or not sources:
-        return ""
-    named = ", ".join(
-        a(str(s.get("url")), str(s.get("title"))) for s in sources if isinstance(s, dict)
-    )
-    return (
-        f'<div class="fkb-credit"><p>Adapted from {named} by the {a(FOUNDATION[1], FOUNDATION[0])}'
-        f", licensed under {a(LICENSE[1], LICENSE[0])}. Rewritten in our own words; changes were"
-        " made.</p></div>"
+        return Markup("")
+    named = [link(str(s.get("url")), s.get("title")) for s in sources if isinstance(s, dict)]
+    return render(
+        site,
+        "credit.html",
+        sources=named,
+        foundation=link(FOUNDATION[1], FOUNDATION[0]),
+        license=link(LICENSE[1], LICENSE[0]),
     )
 
 
-def raci_table(site: Site, here: str, rows: list[dict[str, Any]], with_capability: bool) -> str:
-    g = site.graph
+def _activity(site: Site, here: str, act: dict[str, Any]) -> Link:
+    return link(href(site, here, "organization/raci.md", f"act-{act.get('id')}"), act.get("title"))
+
+
+def _capability(site: Site, here: str, act: dict[str, Any]) -> Cell:
+    cap = site.graph.capabilities.get(str(act.get("capability")))
+    return page_a(site, here, cap) if cap else str(act.get("capability"))
+
+
+def raci_table(site: Site, here: str, rows: list[dict[str, Any]], with_capability: bool) -> Markup:
     head = ["Activity", *(["Capability"] if with_capability else []), "R", "A", "C", "I"]
-    body = []
+    body: list[list[Cell]] = []
     for act in rows:
-        by_letter: dict[str, list[str]] = {k: [] for k in "RACI"}
+        by_letter: dict[str, list[Cell]] = {k: [] for k in "RACI"}
         for role, letter in (act.get("assignments") or {}).items():
             by_letter.setdefault(str(letter), []).append(role_a(site, here, role))
-        row = [
-            a(
-                href(site, here, "organization/raci.md", f"act-{act.get('id')}"),
-                str(act.get("title")),
-            )
-        ]
+        row: list[Cell] = [_activity(site, here, act)]
         if with_capability:
-            cap = g.capabilities.get(str(act.get("capability")))
-            row.append(page_a(site, here, cap) if cap else escape(str(act.get("capability"))))
-        row += [", ".join(by_letter[k]) or "—" for k in "RACI"]
-        body.append(row)
-    return table(head, body)
+            row.append(_capability(site, here, act))
+        body.append(row + [by_letter[k] or None for k in "RACI"])
+    return table(site, head, body)
 
 
-def role_raci_table(site: Site, here: str, role: str, rows: list[dict[str, Any]]) -> str:
+def role_raci_table(site: Site, here: str, role: str, rows: list[dict[str, Any]]) -> Markup:
     """A role's own RACI rows: its letter and who is accountable, not the whole matrix row."""
-    g = site.graph
-    names = {"R": "Responsible", "A": "Accountable", "C": "Consulted", "I": "Informed"}
     body = []
     for act in rows:
         letters = act.get("assignments") or {}
-        accountable = [r for r, letter in letters.items() if letter == "A"]
-        cap = g.capabilities.get(str(act.get("capability")))
-        letter = str(letters.get(role))
         body.append(
-            [
-                a(
-                    href(site, here, "organization/raci.md", f"act-{act.get('id')}"),
-                    str(act.get("title")),
-                ),
-                page_a(site, here, cap) if cap else escape(str(act.get("capability"))),
-                f"<strong>{escape(letter)}</strong> {names.get(letter, '')}",
-                ", ".join(role_a(site, here, r) for r in accountable) or "—",
-            ]
+            {
+                "activity": _activity(site, here, act),
+                "capability": _capability(site, here, act),
+                "letter": str(letters.get(role)),
+                "accountable": [role_a(site, here, r) for r, x in letters.items() if x == "A"],
+            }
         )
-    return table(["Activity", "Capability", "Your part", "Accountable"], body)
+    return render(site, "role-raci-table.html", rows=body)
 
 
-def kpi_table(overlay: Document, with_formula: bool) -> str:
+def kpi_table(site: Site, overlay: Document, with_formula: bool) -> Markup:
     """The overlay's local KPIs ("" when it has none)."""
     kpis = [k for k in overlay.meta.get("kpis") or [] if isinstance(k, dict)]
     if not kpis:
-        return ""
+        return Markup("")
     head = ["Our KPI", "Target", "Current", *(["How it is measured"] if with_formula else [])]
     keys = ("name", "target", "current", *(("formula",) if with_formula else ()))
-    return table(head, [[escape(str(k.get(key, "—"))) for key in keys] for k in kpis])
+    return table(site, head, [[str(k.get(key, "—")) for key in keys] for k in kpis])

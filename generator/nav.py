@@ -1,8 +1,13 @@
-"""The site navigation: by domain, persona, phase and organization, built from the graph."""
+"""The site navigation: by domain, persona, phase and organization, built from the graph.
+
+Material writes navigation titles into its pages as they are (MkDocs' templates do not
+autoescape), so every title taken from data is HTML-escaped here, by `_t`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 from typing import Any, TypeVar
 
 from .graph import Graph, _order
@@ -28,8 +33,12 @@ def groups(items: list[T], title: Callable[[T], str]) -> list[tuple[str, list[T]
     return out
 
 
+def _t(title: Any) -> str:
+    return escape(str(title))
+
+
 def _entries(g: Graph, docs: list[Any]) -> list[NavItem]:
-    return [{d.title: g.docs_path[d.path]} for d in docs if d.path in g.docs_path]
+    return [{_t(d.title): g.docs_path[d.path]} for d in docs if d.path in g.docs_path]
 
 
 def build(g: Graph, org_name: str, generated: list[str], packs: bool) -> list[NavItem]:
@@ -47,8 +56,8 @@ def build(g: Graph, org_name: str, generated: list[str], packs: bool) -> list[Na
         caps = g.by_domain.get(domain.id, [])
         listed = take(caps)
         if len(caps) > GROUP_ABOVE:
-            listed = [{label: take(run)} for label, run in groups(caps, lambda d: d.title)]
-        framework.append({domain.title: [{"Overview": g.docs_path[domain.path]}, *listed]})
+            listed = [{_t(label): take(run)} for label, run in groups(caps, lambda d: d.title)]
+        framework.append({_t(domain.title): [{"Overview": g.docs_path[domain.path]}, *listed]})
         placed.add(domain.path)
     personas = list(g.personas.values())
     core = [p for p in personas if p.meta.get("type") == "core"]
@@ -70,14 +79,18 @@ def build(g: Graph, org_name: str, generated: list[str], packs: bool) -> list[Na
 
     org: list[NavItem] = [{"Overview": "organization/index.md"}]
     if g.charter:
-        org.append({g.charter.title: g.docs_path[g.charter.path]})
+        org.append({_t(g.charter.title): g.docs_path[g.charter.path]})
     org += [
         {"Who does what (RACI)": "organization/raci.md"},
         {"Maturity overview": "organization/maturity.md"},
         {"Adoption roadmap": ["organization/adoption/index.md", *_entries(g, g.adoption)]},
-        {"Roles": [{r["title"]: f"organization/roles/{rid}.md"} for rid, r in g.roles.items()]},
+        {"Roles": [{_t(r["title"]): f"organization/roles/{rid}.md"} for rid, r in g.roles.items()]},
     ]
-    nav: list[NavItem] = [{"Home": "index.md"}, {"FinOps Framework": framework}, {org_name: org}]
+    nav: list[NavItem] = [
+        {"Home": "index.md"},
+        {"FinOps Framework": framework},
+        {_t(org_name): org},
+    ]
     if packs:
         nav.append({"Onboarding packs": "packs/index.md"})
     about_nav = _entries(g, sorted(about, key=lambda d: d.path))

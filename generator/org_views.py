@@ -1,42 +1,83 @@
-"""Generated pages about the organization: roles, roster, charter, maturity and adoption."""
+"""Generated pages about the organization: roles, roster, charter, maturity and adoption.
+
+Headings stay Markdown (they feed the table of contents), with data escaped by `md()`; every
+other piece that shows data is an HTML part rendered from a template (see fragments.py).
+"""
 
 from __future__ import annotations
 
-from html import escape
+from typing import Any
 
-from .fragments import Parts, page_a, role_a, role_raci_table, table
+from markupsafe import Markup
+
+from .fragments import Cell, Parts, md, page_a, render, role_a, role_raci_table, table
 from .graph import LEVELS, relative
 from .model import Document, mapping
 from .pages import (
     FULL_TEXT_UP_TO,
     Site,
     activity_sections,
-    cell,
     footer,
     level,
     maturity_cell,
     page_link,
     rewrite_links,
-    role_link,
 )
 
 STATUS = {"done": "Done", "in-progress": "In progress", "not-started": "Not started"}
 
 
-def adoption_progress(site: Site, here: str) -> str:
-    g = site.graph
-    rows = ["| Phase | Status | Owner | Exit criteria met |", "|---|---|---|---|"]
-    for doc in g.adoption:
+def _status(value: Any) -> dict[str, str]:
+    """The CSS class suffix (known statuses only) and label of an adoption status."""
+    status = str(value)
+    return {"status": status if status in STATUS else "", "label": STATUS.get(status, status)}
+
+
+def adoption_progress(site: Site, here: str) -> Markup:
+    rows = []
+    for doc in site.graph.adoption:
         crit = [c for c in doc.meta.get("exit_criteria") or [] if isinstance(c, dict)]
-        met = sum(bool(c.get("met")) for c in crit)
-        status = str(doc.meta.get("status"))
         rows.append(
-            f"| {page_link(g, here, doc)} | "
-            f'<span class="fkb-status fkb-{escape(status)}">{STATUS.get(status, status)}</span> | '
-            f"{role_link(g, here, str(doc.meta.get('owner')))} | "
-            f'<meter min="0" max="{len(crit)}" value="{met}"></meter> {met} of {len(crit)} |'
+            {
+                "phase": page_a(site, here, doc),
+                "owner": role_a(site, here, str(doc.meta.get("owner"))),
+                "met": sum(bool(c.get("met")) for c in crit),
+                "total": len(crit),
+                **_status(doc.meta.get("status")),
+            }
         )
-    return "\n".join(rows)
+    return render(site, "adoption-progress.html", rows=rows)
+
+
+def _role_facts(site: Site, here: str, role: dict[str, Any]) -> Markup:
+    persona = site.graph.personas.get(str(role.get("persona")))
+    return render(
+        site,
+        "role-facts.html",
+        persona=page_a(site, here, persona) if persona else None,
+        team=str(role.get("team") or ""),
+        contact=str(role.get("contact") or ""),
+    )
+
+
+def _committees(site: Site, here: str, rid: str, parts: Parts) -> list[str]:
+    g = site.graph
+    seats = g.committees.get(rid, [])
+    if not (seats and g.charter):
+        return []
+    rights = [
+        {"decision": str(r.get("decision")), "threshold": str(r.get("threshold") or "")}
+        for r in g.charter.meta.get("decision_rights") or []
+        if isinstance(r, dict) and r.get("approver") == rid
+    ]
+    listed = render(
+        site,
+        "role-committees.html",
+        seats=", ".join(s.capitalize() for s in seats),
+        charter=page_a(site, here, g.charter),
+        rights=rights,
+    )
+    return ["## Committees", parts(listed)]
 
 
 def role_page(site: Site, rid: str, parts: Parts | None = None) -> str:
@@ -44,18 +85,9 @@ def role_page(site: Site, rid: str, parts: Parts | None = None) -> str:
     g, here = site.graph, f"organization/roles/{rid}.md"
     role = g.roles[rid]
     persona = g.personas.get(str(role.get("persona")))
-    facts = [f"**Persona:** {page_link(g, here, persona)}" if persona else ""]
-    facts += [
-        f"**Team:** {cell(role['team'])}" if role.get("team") else "",
-        f"**Contact:** {cell(role['contact'])}" if role.get("contact") else "",
-    ]
     out = [
-        f"# {role['title']}",
-        "",
-        '<div class="fkb-facts" markdown>',
-        " · ".join(f for f in facts if f),
-        "</div>",
-        "",
+        f"# {md(role['title'])}",
+        parts(_role_facts(site, here, role)),
         "## What is expected of you",
         "",
     ]
@@ -76,49 +108,22 @@ def role_page(site: Site, rid: str, parts: Parts | None = None) -> str:
         if o.meta.get("owner") == rid and c in g.capabilities
     ]
     if owned:
-        out += [
-            "## Capabilities you own",
-            "",
-            "| Capability | Maturity now → target |",
-            "|---|---|",
+        cells: list[list[Cell]] = [
+            [page_a(site, here, c, "in-our-organization"), maturity_cell(g, c.id)] for c in owned
         ]
-        out += [
-            f"| {page_link(g, here, c, 'in-our-organization')} | {maturity_cell(g, c.id)} |"
-            for c in owned
-        ]
-        out.append("")
-    seats = g.committees.get(rid, [])
-    if seats and g.charter:
-        out += [
-            "## Committees",
-            "",
-            f"- {', '.join(s.capitalize() for s in seats)} of the {page_link(g, here, g.charter)}",
-        ]
-        rights = [
-            r
-            for r in g.charter.meta.get("decision_rights") or []
-            if isinstance(r, dict) and r.get("approver") == rid
-        ]
-        out += [
-            f"- You approve: {cell(r.get('decision'))}"
-            + (f" ({cell(r['threshold'])})" if r.get("threshold") else "")
-            for r in rights
-        ]
-        out.append("")
+        head = ["Capability", "Maturity now → target"]
+        out += ["## Capabilities you own", parts(table(site, head, cells))]
+    out += _committees(site, here, rid, parts)
     phases = [p for p in g.adoption if p.meta.get("owner") == rid]
     if phases:
-        out += ["## Adoption phases you own", ""]
-        out += [
-            f"- {page_link(g, here, p)} — {STATUS.get(str(p.meta.get('status')), '')}"
-            for p in phases
-        ]
-        out.append("")
+        items = [(page_a(site, here, p), STATUS.get(str(p.meta.get("status")), "")) for p in phases]
+        out += ["## Adoption phases you own", parts(render(site, "related.html", items=items))]
     acts = g.activities.get(str(role.get("persona")), [])
     if persona and acts:
-        out += [f"## Your activities as {persona.title}", ""]
+        out += [f"## Your activities as {md(persona.title)}", ""]
         if len(acts) > FULL_TEXT_UP_TO:  # the persona page already lists them all
             out.append(
-                f"{persona.title} takes part in {len(acts)} capabilities; see "
+                f"{md(persona.title)} takes part in {len(acts)} capabilities; see "
                 f"{page_link(g, here, persona, 'activities-across-capabilities')}."
             )
         else:
@@ -126,10 +131,11 @@ def role_page(site: Site, rid: str, parts: Parts | None = None) -> str:
     return "\n".join(out)
 
 
-def roster(site: Site) -> str:
+def roster(site: Site, parts: Parts | None = None) -> str:
+    parts = parts or Parts(inline=True)
     g, here = site.graph, "organization/index.md"
     out = [
-        f"# {site.org_name}",
+        f"# {md(site.org_name)}",
         "",
         "How we run FinOps: the people, the committee that decides, "
         "who does what, how mature we are and how far we have come.",
@@ -140,13 +146,18 @@ def roster(site: Site) -> str:
     ]
     if g.charter:
         out.append(f"- {page_link(g, here, g.charter)}")
-    out += ["", "## Roles", "", "| Role | Persona | Team | Contact |", "|---|---|---|---|"]
+    rows: list[list[Cell]] = []
     for rid, role in g.roles.items():
         persona = g.personas.get(str(role.get("persona")))
-        out.append(
-            f"| {role_link(g, here, rid)} | {page_link(g, here, persona) if persona else '—'} "
-            f"| {cell(role.get('team', '—'))} | {cell(role.get('contact', '—'))} |"
+        rows.append(
+            [
+                role_a(site, here, rid),
+                page_a(site, here, persona) if persona else None,
+                str(role.get("team", "—")),
+                str(role.get("contact", "—")),
+            ]
         )
+    out += ["", "## Roles", parts(table(site, ["Role", "Persona", "Team", "Contact"], rows))]
     return "\n".join(out) + "\n"
 
 
@@ -162,7 +173,7 @@ def maturity_overview(site: Site, parts: Parts | None = None) -> str:
     ]
     head = ["Capability", "Owner", "Now", "Target", "Gap", "Assessed"]
     for d in g.domains:
-        rows = []
+        rows: list[list[Cell]] = []
         for c in g.by_domain.get(d.id, []):
             o = g.overlays.get(c.id)
             mat = mapping(o.meta.get("maturity") if o else None)
@@ -172,7 +183,7 @@ def maturity_overview(site: Site, parts: Parts | None = None) -> str:
                 if now in LEVELS and target in LEVELS
                 else "—"
             )
-            owner = role_a(site, here, str(o.meta.get("owner"))) if o else "—"
+            owner = role_a(site, here, str(o.meta.get("owner"))) if o else None
             rows.append(
                 [
                     page_a(site, here, c),
@@ -180,42 +191,43 @@ def maturity_overview(site: Site, parts: Parts | None = None) -> str:
                     level(now),
                     level(target),
                     str(gap),
-                    escape(str(mat.get("assessed", "—"))),
+                    str(mat.get("assessed", "—")),
                 ]
             )
-        out += [f"## {d.title}", parts(table(head, rows))]
+        out += [f"## {md(d.title)}", parts(table(site, head, rows))]
     return "\n".join(out)
 
 
-def adoption_index(site: Site) -> str:
+def adoption_index(site: Site, parts: Parts | None = None) -> str:
+    parts = parts or Parts(inline=True)
     here = "organization/adoption/index.md"
     return (
         "# Adoption roadmap\n\nHow we are introducing FinOps, phase by phase. Each phase ends "
-        "when its exit criteria are met.\n\n" + adoption_progress(site, here) + "\n"
+        "when its exit criteria are met." + parts(adoption_progress(site, here))
     )
 
 
 def adoption_phase(site: Site, doc: Document, parts: Parts | None = None) -> str:
     parts = parts or Parts(inline=True)
     g, here = site.graph, g_path(site, doc)
-    status = str(doc.meta.get("status"))
+    facts = render(
+        site,
+        "adoption-facts.html",
+        owner=role_a(site, here, str(doc.meta.get("owner"))),
+        **_status(doc.meta.get("status")),
+    )
+    items = [
+        {"met": bool(c.get("met")), "criterion": str(c.get("criterion"))}
+        for c in doc.meta.get("exit_criteria") or []
+        if isinstance(c, dict)
+    ]
     out = [
-        f"# {doc.title}",
-        "",
-        '<div class="fkb-facts" markdown>',
-        f'**Status:** <span class="fkb-status fkb-{escape(status)}">{STATUS.get(status, status)}'
-        f"</span> · **Owner:** {role_link(g, here, str(doc.meta.get('owner')))}",
-        "</div>",
-        "",
+        f"# {md(doc.title)}",
+        parts(facts),
         rewrite_links(doc.body, doc, here, g).rstrip(),
         "",
         "### Checklist",
-        "",
-    ]
-    out += [
-        f"- [{'x' if c.get('met') else ' '}] {cell(c.get('criterion'))}"
-        for c in doc.meta.get("exit_criteria") or []
-        if isinstance(c, dict)
+        parts(render(site, "checklist.html", items=items)),
     ]
     return "\n".join(out) + "\n" + footer(site, doc, here, parts)
 
@@ -227,39 +239,33 @@ def g_path(site: Site, doc: Document) -> str:
 def charter(site: Site, doc: Document, parts: Parts | None = None) -> str:
     parts = parts or Parts(inline=True)
     g, here, m = site.graph, g_path(site, doc), doc.meta
-    members = [
-        f"| {role_link(g, here, r)} | {', '.join(x.capitalize() for x in g.committees[r])} |"
+    members: list[list[Cell]] = [
+        [role_a(site, here, r), ", ".join(x.capitalize() for x in g.committees[r])]
         for r in sorted(
             g.committees,
             key=lambda r: ("chair" not in g.committees[r], "sponsor" not in g.committees[r], r),
         )
     ]
-    rights = [
-        f"| {cell(r.get('decision'))} | {role_link(g, here, str(r.get('approver')))} | "
-        f"{cell(r.get('threshold', '—'))} |"
+    rights: list[list[Cell]] = [
+        [
+            str(r.get("decision")),
+            role_a(site, here, str(r.get("approver"))),
+            str(r.get("threshold", "—")),
+        ]
         for r in m.get("decision_rights") or []
         if isinstance(r, dict)
     ]
+    facts = render(
+        site, "charter-facts.html", cadence=str(m.get("cadence")), quorum=str(m.get("quorum"))
+    )
     out = [
-        f"# {doc.title}",
-        "",
-        '<div class="fkb-facts" markdown>',
-        f"**Cadence:** {cell(m.get('cadence'))} · **Quorum:** {cell(m.get('quorum'))}",
-        "</div>",
-        "",
+        f"# {md(doc.title)}",
+        parts(facts),
         rewrite_links(doc.body, doc, here, g).rstrip(),
         "",
         "## Members at a glance",
-        "",
-        "| Role | Seat |",
-        "|---|---|",
-        *members,
-        "",
+        parts(table(site, ["Role", "Seat"], members)),
         "## Decision rights at a glance",
-        "",
-        "| Decision | Approver | Threshold |",
-        "|---|---|---|",
-        *rights,
-        "",
+        parts(table(site, ["Decision", "Approver", "Threshold"], rights)),
     ]
     return "\n".join(out) + footer(site, doc, here, parts)

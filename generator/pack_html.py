@@ -20,11 +20,12 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from . import org_views
-from .fragments import attribution, kpi_table, raci_table
+from .fragments import Cell, Parts, attribution, kpi_table, md, raci_table, render, role_a, table
 from .graph import Graph, section_text
 from .model import Document
 from .packs import Pack, audience_capabilities, audience_raci
-from .pages import Site, cell, demote, maturity_cell, role_link
+from .pages import Site, demote, maturity_cell
+from .rules.urls import safe_url
 
 _ID = re.compile(r'\sid="([^"]+)"')
 _A = re.compile(r'<a\s+([^>]*?)href="([^"]*)"([^>]*)>(.*?)</a>', re.S)
@@ -44,14 +45,15 @@ class Chapter:
     html: Markup = Markup("")
 
 
-def _body(doc: Document) -> str:
-    return doc.body.rstrip() + "\n\n" + attribution(doc)
+def _body(site: Site, doc: Document) -> str:
+    return doc.body.rstrip() + Parts(inline=True)(attribution(site, doc))
 
 
 def _capability(site: Site, pack: Pack, cap: Document) -> str:
     g = site.graph
     here = g.docs_path[cap.path]
-    out = [f"*{cell(cap.meta.get('summary', ''))}*", ""]
+    inline = Parts(inline=True)
+    out = [f"*{md(cap.meta.get('summary', ''))}*", ""]
     for name in ("Definition", "Why it matters"):
         heading = next((h for h in cap.headings if h.level == 2 and h.text == name), None)
         if heading:
@@ -66,22 +68,22 @@ def _capability(site: Site, pack: Pack, cap: Document) -> str:
         out += [f"## What {act.heading.text} does here", "", act.text, ""]
     overlay = g.overlays.get(cap.id)
     if overlay:
-        out += [
-            f"## In {site.org_name}",
-            "",
-            f"**Owner:** {role_link(g, here, str(overlay.meta.get('owner')))} · "
-            f"**Maturity:** {maturity_cell(g, cap.id)}",
-            "",
-        ]
-        out += [kpi_table(overlay, with_formula=False), ""]
+        facts = render(
+            site,
+            "overlay-facts.html",
+            owner=role_a(site, here, str(overlay.meta.get("owner"))),
+            maturity=maturity_cell(g, cap.id),
+            kpis=kpi_table(site, overlay, with_formula=False),
+        )
+        out += [f"## In {md(site.org_name)}", inline(facts)]
     rows = [
         a
         for a in g.raci_by_capability.get(cap.id, [])
         if set(pack.roles) & set(a.get("assignments") or {})
     ]
     if rows:
-        out += ["## Your part in our RACI", "", raci_table(site, here, rows, False), ""]
-    return "\n".join(out) + "\n\n" + attribution(cap)
+        out += ["## Your part in our RACI", inline(raci_table(site, here, rows, False))]
+    return "\n".join(out) + inline(attribution(site, cap))
 
 
 def chapters(site: Site, pack: Pack) -> list[Chapter]:
@@ -96,13 +98,15 @@ def chapters(site: Site, pack: Pack) -> list[Chapter]:
     for kind, arg in pack.chapters:
         if kind == "page":
             doc = docs[pages[arg]]
-            add(doc.title, arg, _body(doc))
+            add(doc.title, arg, _body(site, doc))
         elif kind == "section":
             members = sorted(
                 (d for p, d in pages.items() if p.startswith(arg + "/")),
                 key=lambda p: (docs[p].meta.get("order", 999), docs[p].title),
             )
-            text = "\n\n".join(f"## {docs[p].title}\n\n{demote(_body(docs[p]))}" for p in members)
+            text = "\n\n".join(
+                f"## {md(docs[p].title)}\n\n{demote(_body(site, docs[p]))}" for p in members
+            )
             add(arg.replace("-", " ").capitalize(), f"{arg}/index.md", text)
         elif kind == "capabilities":
             for cap in audience_capabilities(g, pack, arg):
@@ -113,7 +117,8 @@ def chapters(site: Site, pack: Pack) -> list[Chapter]:
                 "Who does what: your activities",
                 here,
                 "Activities in which your roles are responsible (R), accountable (A), consulted "
-                "(C) or informed (I).\n\n" + raci_table(site, here, audience_raci(g, pack), True),
+                "(C) or informed (I)."
+                + Parts(inline=True)(raci_table(site, here, audience_raci(g, pack), True)),
             )
         elif kind == "charter" and g.charter:
             add(
@@ -123,10 +128,8 @@ def chapters(site: Site, pack: Pack) -> list[Chapter]:
             )
         elif kind == "adoption" and g.adoption:
             here = "organization/adoption/index.md"
-            text = (
-                org_views.adoption_progress(site, here)
-                + "\n\n"
-                + "\n\n".join(f"## {d.title}\n\n{demote(_body(d))}" for d in g.adoption)
+            text = Parts(inline=True)(org_views.adoption_progress(site, here)) + "\n\n".join(
+                f"## {md(d.title)}\n\n{demote(_body(site, d))}" for d in g.adoption
             )
             add("Adoption roadmap", here, text)
         elif kind == "maturity":
@@ -149,15 +152,17 @@ def chapters(site: Site, pack: Pack) -> list[Chapter]:
 
 def _contacts(site: Site, pack: Pack) -> str:
     g, here = site.graph, "organization/index.md"
-    rows = ["| Role | Team | Contact |", "|---|---|---|"]
     first = [r for r in g.roles if r in pack.roles] + [r for r in g.roles if r not in pack.roles]
-    for rid in first:
-        role = g.roles[rid]
-        rows.append(
-            f"| {role_link(g, here, rid)} | {cell(role.get('team', '—'))} | "
-            f"{cell(role.get('contact', '—'))} |"
-        )
-    return "Your own roles come first.\n\n" + "\n".join(rows)
+    rows: list[list[Cell]] = [
+        [
+            role_a(site, here, rid),
+            str(g.roles[rid].get("team", "—")),
+            str(g.roles[rid].get("contact", "—")),
+        ]
+        for rid in first
+    ]
+    contacts = table(site, ["Role", "Team", "Contact"], rows)
+    return "Your own roles come first." + Parts(inline=True)(contacts)
 
 
 def _strip_h1(text: str) -> str:
@@ -183,8 +188,9 @@ def _relink(ch: Chapter, html: str, targets: dict[str, str], ids: set[str]) -> M
 
     def fix(m: re.Match[str]) -> str:
         before, href, after, text = m.groups()
-        if re.match(r"^[a-z]+:", href):
-            return m.group(0)
+        if re.match(r"^[a-z]+:", href):  # external: kept if it cannot run script
+            return m.group(0) if safe_url(href) else f'<span class="fkb-offline">{text}</span>'
+
         path, _, frag = href.partition("#")
         if not path:
             return f'<a {before}href="#{anchor(ch.id, frag)}"{after}>{text}</a>'

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import fragments as html
-from .fragments import Parts, href, url_of
+from .fragments import Parts, href, md, url_of
 from .graph import Graph, relative
 from .model import Document, mapping
 from .rules.links import resolve
 
-__all__ = ["Parts", "href", "url_of"]  # used by the views through this module
+__all__ = ["Parts", "href", "md", "url_of"]  # used by the views through this module
 
 _LINK = re.compile(r"(\]\()([^)\s]+)((?:\s+\"[^\"]*\")?\))")
 _HEADING = re.compile(r"^(#{1,5})(?=\s)", re.M)
@@ -37,6 +37,8 @@ class Site:
     edit_branch: str = "main"
     directory_urls: bool = False
     """MkDocs' `use_directory_urls`: decides the URLs written into raw HTML."""
+    parts_dirs: tuple[str, ...] = ()
+    """Folders whose templates override the bundled HTML parts (a theme's `parts/`)."""
 
     def edit_url(self, doc: Document) -> str:
         return (
@@ -46,7 +48,8 @@ class Site:
         )
 
 
-def site_for(graph: Graph, directory_urls: bool = False) -> Site:
+def site_for(graph: Graph, directory_urls: bool = False, custom_dir: str | None = None) -> Site:
+    """`custom_dir`: the theme folder, whose `parts/` templates override the bundled ones."""
     org = graph.repo.organization.data if graph.repo.organization else {}
     return Site(
         graph,
@@ -54,12 +57,8 @@ def site_for(graph: Graph, directory_urls: bool = False) -> Site:
         str(org.get("repository_url") or ""),
         str(org.get("edit_branch") or "main"),
         directory_urls,
+        html.override_dirs(custom_dir),
     )
-
-
-def cell(text: Any) -> str:
-    """Text safe inside a Markdown table cell."""
-    return str(text).replace("|", "\\|").replace("\n", " ")
 
 
 def rewrite_links(body: str, source: Document, dest: str, g: Graph) -> str:
@@ -88,37 +87,41 @@ def demote(body: str, levels: int = 1) -> str:
 
 
 def page_link(g: Graph, here: str, doc: Document, anchor: str = "") -> str:
-    return f"[{doc.title}]({relative(here, g.docs_path[doc.path], anchor)})"
+    """A Markdown link to `doc`, its title escaped."""
+    return f"[{md(doc.title)}]({relative(here, g.docs_path[doc.path], anchor)})"
 
 
 def role_link(g: Graph, here: str, role_id: str) -> str:
+    """A Markdown link to a role's page (its id as code if there is no such role)."""
     role = g.roles.get(role_id)
     if not role:
-        return f"`{role_id}`"
-    return f"[{role['title']}]({relative(here, f'organization/roles/{role_id}.md')})"
+        return f"`{role_id.replace('`', '')}`"
+    return f"[{md(role['title'])}]({relative(here, f'organization/roles/{role_id}.md')})"
 
 
 def level(value: Any) -> str:
     return str(value).capitalize() if value else "—"
 
 
-def _overlay(site: Site, here: str, cap: Document, overlay: Document, parts: Parts) -> str:
-    g, m = site.graph, overlay.meta
+def _overlay(site: Site, here: str, overlay: Document, parts: Parts) -> str:
+    m = overlay.meta
     mat = mapping(m.get("maturity"))
-    facts = [
-        f"<strong>Owner:</strong> {html.role_a(site, here, str(m.get('owner')))}",
-        f"<strong>Maturity:</strong> {level(mat.get('current'))} → {level(mat.get('target'))}"
-        + (f" (assessed {html.escape(str(mat['assessed']))})" if mat.get("assessed") else ""),
-    ]
     edit = site.edit_url(overlay)
-    if edit:
-        facts.append(html.a(edit, "Edit our practice", "fkb-edit"))
+    facts = html.render(
+        site,
+        "overlay-facts.html",
+        owner=html.role_a(site, here, str(m.get("owner"))),
+        maturity=f"{level(mat.get('current'))} → {level(mat.get('target'))}",
+        assessed=str(mat["assessed"]) if mat.get("assessed") else "",
+        edit=html.link(edit, "Edit our practice", "fkb-edit") if edit else None,
+        kpis=html.kpi_table(site, overlay, with_formula=True),
+    )
     out = [
-        f"## In {site.org_name} {{ #in-our-organization }}",
+        f"## In {md(site.org_name)} {{ #in-our-organization }}",
         "",
         '<div class="fkb-overlay" markdown>',
-        parts(f"<p>{' · '.join(facts)}</p>" + html.kpi_table(overlay, with_formula=True)),
-        demote(rewrite_links(overlay.body, overlay, here, g)).strip(),
+        parts(facts),
+        demote(rewrite_links(overlay.body, overlay, here, site.graph)).strip(),
         "",
         "</div>",
         "",
@@ -126,89 +129,78 @@ def _overlay(site: Site, here: str, cap: Document, overlay: Document, parts: Par
     return "\n".join(out)
 
 
-def capability(site: Site, doc: Document, here: str, parts: Parts) -> str:
+def _facts(site: Site, doc: Document, here: str) -> str:
     g, m = site.graph, doc.meta
     domain = next((d for d in g.domains if d.id == m.get("domain")), None)
     personas = mapping(m.get("personas"))
-    lead = [
-        html.page_a(site, here, g.personas[p])
-        for p in personas.get("lead") or []
-        if p in g.personas
+    aliases = [
+        {"title": str(a.get("title")), "slug": str(a.get("slug")), "framework": a.get("framework")}
+        for a in m.get("aliases") or []
+        if isinstance(a, dict)
     ]
-    facts = []
-    if domain:
-        facts.append(f"<strong>Domain:</strong> {html.page_a(site, here, domain)}")
-    phases = [d for d in g.phases if d.id in (m.get("phases") or [])]
-    if phases:
-        facts.append(
-            "<strong>Phases:</strong> " + ", ".join(html.page_a(site, here, p) for p in phases)
-        )
-    if lead:
-        facts.append("<strong>Led by:</strong> " + ", ".join(lead))
-    aliases = [a for a in m.get("aliases") or [] if isinstance(a, dict)]
-    if aliases:
-        facts.append(
-            "<strong>Formerly:</strong> "
-            + "; ".join(
-                html.escape(str(a.get("title")))
-                + f" (<code>{html.escape(str(a.get('slug')))}</code>"
-                + (f", {html.escape(str(a['framework']))}" if a.get("framework") else "")
-                + ")"
-                for a in aliases
-            )
-        )
-    summary = html.escape(str(m.get("summary", "")))
-    out = [
-        parts(f'<div class="fkb-facts"><p>{summary}</p><p>{" · ".join(facts)}</p></div>'),
-        doc.body.rstrip(),
-        "",
-    ]
+    return html.render(
+        site,
+        "capability-facts.html",
+        summary=str(m.get("summary", "")),
+        domain=html.page_a(site, here, domain) if domain else None,
+        phases=[html.page_a(site, here, p) for p in g.phases if p.id in (m.get("phases") or [])],
+        lead=[
+            html.page_a(site, here, g.personas[p])
+            for p in personas.get("lead") or []
+            if p in g.personas
+        ],
+        aliases=aliases,
+    )
+
+
+def _listed(site: Site, here: str, caps: list[Document], back: list[Document]) -> str:
+    items = [(html.page_a(site, here, c), str(c.meta.get("summary", ""))) for c in caps]
+    back_links = [html.page_a(site, here, c) for c in back]
+    return html.render(site, "related.html", items=items, back=back_links, always=not back)
+
+
+def capability(site: Site, doc: Document, here: str, parts: Parts) -> str:
+    g, m = site.graph, doc.meta
+    out = [parts(_facts(site, doc, here)), doc.body.rstrip(), ""]
     overlay = g.overlays.get(doc.id)
     if overlay:
-        out.append(_overlay(site, here, doc, overlay, parts))
+        out.append(_overlay(site, here, overlay, parts))
     rows = g.raci_by_capability.get(doc.id) or []
     if rows:
         out += ["## Who does what here", parts(html.raci_table(site, here, rows, False))]
     related = [g.capabilities[r] for r in m.get("related") or [] if r in g.capabilities]
     back = [c for c in g.referenced_by.get(doc.id, []) if c not in related]
     if related or back:
-        items = "".join(
-            f"<li>{html.page_a(site, here, c)} — {html.escape(str(c.meta.get('summary', '')))}</li>"
-            for c in related
-        )
-        listed = f"<ul>{items}</ul>" if items else ""
-        if back:
-            listed += (
-                "<p>Referenced by: " + ", ".join(html.page_a(site, here, c) for c in back) + "</p>"
-            )
-        out += ["## Related capabilities", parts(listed)]
+        out += ["## Related capabilities", parts(_listed(site, here, related, back))]
     return "\n".join(out) + footer(site, doc, here, parts)
 
 
 def footer(site: Site, doc: Document, here: str, parts: Parts) -> str:
     """Backlinks, review status and the framework credit, shared by every page."""
-    g, out = site.graph, []
+    g = site.graph
     links = [
-        d
+        html.page_a(site, here, d)
         for d in g.backlinks.get(doc.path, [])
         if d.path in g.docs_path and g.docs_path[d.path] != here and d.kind != "capability"
     ]
-    if links:
-        out.append(
-            "<strong>Referenced by:</strong> "
-            + ", ".join(html.page_a(site, here, d) for d in links)
-        )
     reviewed = doc.meta.get("last_reviewed")
+    owner = None
     if reviewed:
         owner = doc.meta.get("owner") or (
             g.overlays[doc.id].meta.get("owner")
             if doc.kind == "capability" and doc.id in g.overlays
             else None
         )
-        who = f" by {html.role_a(site, here, str(owner))}" if owner else ""
-        out.append(f"Last reviewed {html.escape(str(reviewed))}{who}.")
-    box = '<div class="fkb-footer">' + "".join(f"<p>{p}</p>" for p in out) + "</div>"
-    return parts((box if out else "") + html.attribution(doc))
+    return parts(
+        html.render(
+            site,
+            "footer.html",
+            backlinks=links,
+            reviewed=str(reviewed) if reviewed else "",
+            owner=html.role_a(site, here, str(owner)) if owner else None,
+            credit=html.attribution(site, doc),
+        )
+    )
 
 
 def maturity_cell(g: Graph, cap_id: str) -> str:
@@ -221,19 +213,15 @@ def maturity_cell(g: Graph, cap_id: str) -> str:
 
 def domain(site: Site, doc: Document, here: str, parts: Parts) -> str:
     g = site.graph
-    rows = [
-        [
-            html.page_a(site, here, c),
-            html.escape(str(c.meta.get("summary", ""))),
-            maturity_cell(g, c.id),
-        ]
+    rows: list[list[html.Cell]] = [
+        [html.page_a(site, here, c), str(c.meta.get("summary", "")), maturity_cell(g, c.id)]
         for c in g.by_domain.get(doc.id, [])
     ]
-    head = ["Capability", "What it achieves", f"{html.escape(site.org_name)}: now → target"]
+    head = ["Capability", "What it achieves", f"{site.org_name}: now → target"]
     return (
         doc.body.rstrip()
         + "\n\n## Capabilities in this domain"
-        + parts(html.table(head, rows))
+        + parts(html.table(site, head, rows))
         + footer(site, doc, here, parts)
     )
 
@@ -243,18 +231,17 @@ def persona(site: Site, doc: Document, here: str, parts: Parts) -> str:
     out = [doc.body.rstrip(), ""]
     roles = [rid for rid, r in g.roles.items() if r.get("persona") == doc.id]
     if roles:
+        links = [html.role_a(site, here, r) for r in roles]
         out += [
-            f"## In {site.org_name}",
-            "",
-            "Roles with this persona: " + ", ".join(role_link(g, here, r) for r in roles) + ".",
-            "",
+            f"## In {md(site.org_name)}",
+            parts(html.render(site, "persona-roles.html", roles=links)),
         ]
     acts = g.activities.get(doc.id, [])
     if acts:
         out += [
             "## Activities across capabilities",
             "",
-            f"What the {doc.title} persona does in each capability, gathered from the "
+            f"What the {md(doc.title)} persona does in each capability, gathered from the "
             "capability pages.",
             "",
         ]
@@ -270,35 +257,27 @@ a page that repeats thousands of sections helps nobody and makes large builds sl
 def activity_sections(g: Graph, here: str, acts: list[Any], read_more: bool = False) -> list[str]:
     """One H3 per capability with a persona's functional activities there."""
     if len(acts) > FULL_TEXT_UP_TO:
-        return [
-            f"- [{a.capability.title}]"
-            f"({relative(here, g.docs_path[a.capability.path], a.heading.slug)})"
-            for a in acts
-        ] + [""]
+        return [f"- {page_link(g, here, a.capability, a.heading.slug)}" for a in acts] + [""]
     out = []
     for act in acts:
         out += [
-            f"### {act.capability.title}",
+            f"### {md(act.capability.title)}",
             "",
             rewrite_links(act.text, act.capability, here, g),
             "",
         ]
         if read_more:
             target = relative(here, g.docs_path[act.capability.path], act.heading.slug)
-            out += [f"[Read {act.capability.title} in full]({target})", ""]
+            out += [f"[Read {md(act.capability.title)} in full]({target})", ""]
     return out
 
 
 def phase(site: Site, doc: Document, here: str, parts: Parts) -> str:
-    g = site.graph
-    items = "".join(
-        f"<li>{html.page_a(site, here, c)} — {html.escape(str(c.meta.get('summary', '')))}</li>"
-        for c in g.by_phase.get(doc.id, [])
-    )
+    caps = site.graph.by_phase.get(doc.id, [])
     return (
         doc.body.rstrip()
         + "\n\n## Capabilities exercised in this phase"
-        + parts(f"<ul>{items}</ul>")
+        + parts(_listed(site, here, caps, []))
         + footer(site, doc, here, parts)
     )
 

@@ -86,7 +86,9 @@ class FinOpsPlugin(BasePlugin):  # type: ignore[type-arg]
         self.graph = graph_stage.build(
             self.result.repo, self.core.content_dir, self.core.playbooks_dir
         )
-        self.site = pages.site_for(self.graph, bool(config.use_directory_urls))
+        self.site = pages.site_for(
+            self.graph, bool(config.use_directory_urls), config.theme.custom_dir
+        )
         self.markdown: dict[str, str] = {}
         self.parts: dict[str, pages.Parts] = {}
         self.by_src = {
@@ -111,6 +113,7 @@ class FinOpsPlugin(BasePlugin):  # type: ignore[type-arg]
 
     def on_files(self, files: Files, config: Any) -> Files:
         generated = views.generate(self.site, self.core)
+        self.titles = views.titles(self.site)
         wanted = self.core.packs_enabled and not self.serving
         self.packs = packs.resolve(self.core, self.graph)[0] if wanted else []
         if self.packs:
@@ -176,6 +179,9 @@ class FinOpsPlugin(BasePlugin):  # type: ignore[type-arg]
 
     def on_page_context(self, context: Any, page: Any, config: Any, nav: Any) -> Any:
         context["finops_org"] = self.site.org_name
+        title = self.titles.get(page.file.src_uri)
+        if title is not None:  # the theme writes it as HTML; see views.titles
+            page.meta["title"] = title
         return context
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:

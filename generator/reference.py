@@ -3,11 +3,27 @@
 from __future__ import annotations
 
 import json
+import re
+from html import escape
 from typing import Any
 
 from .codes import CODES
 from .rules.sections import REQUIRED
 from .schema import schema_files
+
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+
+
+def _text(text: Any) -> str:
+    """Schema prose as Markdown: `<id>` and `&` shown literally outside code spans, which
+    Markdown already shows literally; `|` escaped for table cells."""
+    out, last = [], 0
+    raw = str(text)
+    for m in _CODE_SPAN.finditer(raw):
+        out += [escape(raw[last : m.start()], quote=False), m.group(0)]
+        last = m.end()
+    out.append(escape(raw[last:], quote=False))
+    return "".join(out).replace("|", "\\|").replace("\n", " ")
 
 
 def check_codes() -> str:
@@ -64,7 +80,7 @@ def _fields(schema: dict[str, Any], defs: dict[str, Any], prefix: str = "") -> l
         if "$ref" in sub:
             ref = sub["$ref"].split("/")[-1]
             target = {**(defs.get(ref) or defs.get("review", {}).get(ref, {})), **sub}
-        desc = str(target.get("description", "")).replace("|", "\\|")
+        desc = _text(target.get("description", ""))
         rows.append(
             f"| `{name}` | {_type(sub, defs)} | {'yes' if key in required else ''} | {desc} |"
         )
@@ -91,7 +107,7 @@ def content_model() -> str:
         out += [
             f"## {name[:-5]}",
             "",
-            str(schema.get("title", "")),
+            _text(schema.get("title", "")),
             "",
             "| Key | Type | Required | Meaning |",
             "|---|---|---|---|",

@@ -10,6 +10,7 @@ from typing import Any
 
 from . import fragments
 from .config import Config
+from .fragments import md, render
 from .graph import docs_path, relative
 from .model import Repository
 from .org_views import (
@@ -22,15 +23,7 @@ from .org_views import (
     role_page,
     roster,
 )
-from .pages import (
-    NOT_SEARCHED,
-    Parts,
-    Site,
-    cell,
-    href,
-    render_parts,
-    role_link,
-)
+from .pages import NOT_SEARCHED, Parts, Site, href, render_parts
 from .reference import check_codes, content_model
 from .rules.freshness import due_date, owner_of
 from .svg import HEATMAP_UP_TO, domain_summary, heatmap
@@ -45,53 +38,46 @@ class Generated:
     """HTML parts that placeholders in `markdown` stand for."""
 
 
-def _maturity_picture(site: Site, here: str) -> list[str]:
+def _maturity_picture(site: Site, here: str, parts: Parts) -> list[str]:
     g = site.graph
     overview = relative(here, "organization/maturity.md")
     if len(g.capabilities) > HEATMAP_UP_TO:  # one SVG row per capability stops being readable
         return [
             f"Capabilities per maturity level today; the [maturity overview]({overview}) "
             "lists each one.",
-            "",
-            domain_summary(g),
+            parts(domain_summary(site)),
         ]
     hrefs = {c: href(site, here, g.docs_path[d.path]) for c, d in g.capabilities.items()}
     return [
         "Filled cells show the maturity we have reached; the outlined cell is our target. "
         f"See the [maturity overview]({overview}) as a table.",
-        "",
-        heatmap(g, hrefs),
+        parts(heatmap(site, hrefs)),
     ]
 
 
-def home(site: Site) -> str:
+def home(site: Site, parts: Parts | None = None) -> str:
+    parts = parts or Parts(inline=True)
     g, here = site.graph, "index.md"
-    out = [
-        f"# FinOps at {site.org_name}",
-        "",
-        "How we manage the value of our technology spend: the FinOps Framework in our own "
-        f"words, and how {site.org_name} runs each part of it.",
-        "",
-        "## Start from your role",
-        "",
-        '<div class="grid cards" markdown>',
-        "",
-    ]
+    cards = []
     for rid, role in g.roles.items():
         persona = g.personas.get(str(role.get("persona")))
-        extra = f" — {persona.title}" if persona else ""
-        out.append(f"- {role_link(g, here, rid)}{cell(extra)}")
-    out += [
+        cards.append(
+            {"role": fragments.role_a(site, here, rid), "persona": persona.title if persona else ""}
+        )
+    out = [
+        f"# FinOps at {md(site.org_name)}",
         "",
-        "</div>",
+        "How we manage the value of our technology spend: the FinOps Framework in our own "
+        f"words, and how {md(site.org_name)} runs each part of it.",
         "",
+        "## Start from your role",
+        parts(render(site, "home-cards.html", cards=cards)),
         "## Maturity: where we are and where we aim",
         "",
-        *_maturity_picture(site, here),
-        "",
+        *_maturity_picture(site, here, parts),
     ]
     if g.adoption:
-        out += ["## Adoption progress", "", adoption_progress(site, here), ""]
+        out += ["## Adoption progress", parts(adoption_progress(site, here))]
     known = set(g.docs_path.values())
     links = [
         ("What is FinOps", "what-is-finops.md"),
@@ -113,51 +99,38 @@ def home(site: Site) -> str:
 
 def raci_matrix(site: Site, parts: Parts) -> str:
     g, here = site.graph, "organization/raci.md"
-    roles = list(g.roles)
-    options = "".join(
-        f'<option value="{escape(r)}">{escape(g.roles[r]["title"])}</option>' for r in roles
-    )
-    head = "".join(
-        f'<th data-role="{escape(r)}"><a href="{href(site, here, f"organization/roles/{r}.md")}">'
-        f"{escape(g.roles[r]['title'])}</a></th>"
-        for r in roles
-    )
+    roles = [
+        {
+            "id": r,
+            "title": str(g.roles[r]["title"]),
+            "link": fragments.role_a(site, here, r),
+        }
+        for r in g.roles
+    ]
+    rows = []
+    for act in sorted(
+        g.repo.activities, key=lambda a: (str(a.get("capability")), str(a.get("title")))
+    ):
+        cap = g.capabilities.get(str(act.get("capability")))
+        assignments = act.get("assignments") or {}
+        rows.append(
+            {
+                "id": str(act.get("id")),
+                "title": str(act.get("title")),
+                "capability": fragments.page_a(site, here, cap)
+                if cap
+                else str(act.get("capability")),
+                "letters": [(r, str(assignments.get(r, ""))) for r in g.roles],
+            }
+        )
     out = [
         "---\nhide:\n  - toc\nsearch:\n  exclude: true\n---",  # full width; see NOT_SEARCHED
         "# Who does what (RACI)",
         "",
         "**R** responsible (does the work) · **A** accountable (one per activity, signs off) · "
         "**C** consulted · **I** informed.",
-        "",
-        f'<div class="fkb-raci-filter" hidden><label>Show activities of '
-        f'<select id="fkb-raci-role"><option value="">every role</option>{options}</select>'
-        "</label></div>",
-        "",
     ]
-    rows = [
-        '<div class="fkb-scroll"><table class="fkb-raci"><thead><tr><th>Activity</th>'
-        f"<th>Capability</th>{head}</tr></thead><tbody>",
-    ]
-    for act in sorted(
-        g.repo.activities, key=lambda a: (str(a.get("capability")), str(a.get("title")))
-    ):
-        cap = g.capabilities.get(str(act.get("capability")))
-        cap_html = (
-            f'<a href="{href(site, here, g.docs_path[cap.path])}">{escape(cap.title)}</a>'
-            if cap
-            else escape(str(act.get("capability")))
-        )
-        cells = ""
-        for r in roles:
-            letter = str((act.get("assignments") or {}).get(r, ""))
-            cls = f' class="fkb-{letter.lower()}"' if letter else ""
-            cells += f'<td data-role="{escape(r)}"{cls}>{escape(letter)}</td>'
-        rows.append(
-            f'<tr id="act-{escape(str(act.get("id")))}"><td>{escape(str(act.get("title")))}'
-            f"</td><td>{cap_html}</td>{cells}</tr>"
-        )
-    rows.append("</tbody></table></div>")
-    return "\n".join(out) + parts("\n".join(rows))
+    return "\n".join(out) + parts(render(site, "raci-matrix.html", roles=roles, rows=rows))
 
 
 def review_status(site: Site, config: Config, parts: Parts) -> str:
@@ -171,19 +144,18 @@ def review_status(site: Site, config: Config, parts: Parts) -> str:
         rows.append((due >= today, due, owner or "", doc))
     rows.sort(key=lambda r: (r[0], r[1]))
     cells = [
-        [
-            fragments.page_a(site, here, doc),
-            fragments.role_a(site, here, owner) if owner else "—",
-            escape(str(doc.meta.get("last_reviewed"))),
-            str(due),
-            "up to date" if ok else "<strong>overdue</strong>",
-        ]
+        {
+            "page": fragments.page_a(site, here, doc),
+            "owner": fragments.role_a(site, here, owner) if owner else None,
+            "reviewed": str(doc.meta.get("last_reviewed")),
+            "due": str(due),
+            "ok": ok,
+        }
         for ok, due, owner, doc in rows
     ]
-    head = ["Page", "Owner", "Last reviewed", "Next review due", "Status"]
     return (
         f"{NOT_SEARCHED}\n# Review status\n\nEvery page with a review date, overdue first "
-        f"(as of {today})." + parts(fragments.table(head, cells))
+        f"(as of {today})." + parts(render(site, "review-status.html", rows=cells))
     )
 
 
@@ -196,15 +168,17 @@ def generate(site: Site, config: Config) -> dict[str, Generated]:
     """Docs-tree path -> generated page, for every page not written by hand."""
     g = site.graph
     pages = {
-        "index.md": Generated(home(site)),  # keep in step with STATIC_PAGES
-        "organization/index.md": Generated(roster(site)),
+        "index.md": _with_parts(partial(home, site)),  # keep in step with STATIC_PAGES
+        "organization/index.md": _with_parts(
+            partial(roster, site), g.repo.organization.path if g.repo.organization else None
+        ),
         "organization/raci.md": _with_parts(
             lambda parts: raci_matrix(site, parts), g.repo.raci.path if g.repo.raci else None
         ),
         "organization/maturity.md": _with_parts(
             lambda parts: NOT_SEARCHED + "\n" + maturity_overview(site, parts)
         ),
-        "organization/adoption/index.md": Generated(adoption_index(site)),
+        "organization/adoption/index.md": _with_parts(partial(adoption_index, site)),
         "about/review-status.md": _with_parts(lambda parts: review_status(site, config, parts)),
         "about/check-codes.md": Generated(check_codes()),
         "about/content-model-reference.md": Generated(content_model()),
@@ -221,53 +195,57 @@ def generate(site: Site, config: Config) -> dict[str, Generated]:
     for doc in g.repo.of_kind("page"):
         if not doc.path.startswith(g.content_dir + "/") and doc.path in g.docs_path:
             text, parts = render_parts(site, doc)
-            pages[g_path(site, doc)] = Generated(f"# {doc.title}\n\n{text}", doc.path, parts)
+            pages[g_path(site, doc)] = Generated(f"# {md(doc.title)}\n\n{text}", doc.path, parts)
     return pages
 
 
 def redirects(site: Site) -> dict[str, str]:
     """Old capability slugs (aliases) -> small HTML pages that forward to the current page."""
-    out = {}
+    out: dict[str, str] = {}
     for cap in site.graph.capabilities.values():
         for alias in cap.meta.get("aliases") or []:
             if not isinstance(alias, dict) or not alias.get("slug"):
                 continue
             old = f"capabilities/{alias['slug']}.md"
             target = href(site, old, site.graph.docs_path[cap.path])
-            page = (
-                f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
-                f"<title>{escape(cap.title)}</title>"
-                f'<meta http-equiv="refresh" content="0; url={escape(target)}">'
-                f'<link rel="canonical" href="{escape(target)}"></head><body>'
-                f"<p>{escape(str(alias.get('title')))} is now "
-                f'<a href="{escape(target)}">{escape(cap.title)}</a>.</p></body></html>'
-            )
-            out[f"capabilities/{alias['slug']}.html"] = page
-            out[f"capabilities/{alias['slug']}/index.html"] = page.replace(
-                f'"{escape(target)}"', f'"../{escape(target)}"'
-            )
+            for dest, url in (
+                (f"capabilities/{alias['slug']}.html", target),
+                (f"capabilities/{alias['slug']}/index.html", f"../{target}"),
+            ):
+                out[dest] = render(
+                    site, "redirect.html", title=cap.title, old=str(alias.get("title")), target=url
+                )
     return out
 
 
 def packs_page(site: Site, packs: list[Any]) -> str:
     """The "Onboarding packs" page; the PDFs are rendered after the build, beside it."""
-    out = [
-        "# Onboarding packs",
-        "",
+    intro = (
+        "# Onboarding packs\n\n"
         "One printable pack per audience: what FinOps is, how we run it, and what is expected "
         "of you. Each has a cover, contents with page numbers, and only your audience's "
-        "activities and RACI rows.",
-        "",
-        "| Pack | For | Download |",
-        "|---|---|---|",
-    ]
-    for pack in packs:
-        out.append(
-            f"| {cell(pack.title)} | {cell(pack.audience)} | "
-            f'<a href="{escape(pack.id)}.pdf">PDF</a> · '
-            f'<a href="{escape(pack.id)}.html">print-ready HTML</a> |'
-        )
-    return "\n".join(out) + "\n"
+        "activities and RACI rows."
+    )
+    table = render(site, "packs-table.html", packs=packs)
+    return intro + Parts(inline=True)(table)
+
+
+def titles(site: Site) -> dict[str, str]:
+    """Docs-tree path -> title as HTML, for every page titled from data.
+
+    Material writes `page.meta.title` (else `page.title`, unescaped again by `striptags`) into
+    `<title>` and the header as HTML, and MkDocs' templates do not autoescape; a page's own
+    front matter would give the raw title. The plugin sets these escaped ones instead.
+    """
+    g = site.graph
+    out: dict[str, str] = {
+        g.docs_path[doc.path]: escape(doc.title)
+        for doc in g.repo.documents
+        if doc.path in g.docs_path and doc.title
+    }
+    out.update({f"organization/roles/{r}.md": escape(str(v["title"])) for r, v in g.roles.items()})
+    out["organization/index.md"] = escape(site.org_name)
+    return out
 
 
 STATIC_PAGES = (
