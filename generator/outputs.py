@@ -115,7 +115,9 @@ def guard(target: Path, setting: str, where: Rules, example: str = "site") -> Pa
     if problem:
         raise ConfigError(f"{setting}: {problem}; {KEEP_APART}, such as `{example}`")
     resolved = target.resolve()
-    if not is_ours(resolved):
+    with _io(f"read {resolved}"):
+        ours = is_ours(resolved)
+    if not ours:
         raise ConfigError(
             f"{setting}: {resolved} has files but no {MARKER} file, so finops-kb did not make it "
             "and will not replace it; delete it yourself if it can go, or pick another folder"
@@ -150,16 +152,19 @@ def is_ours(folder: Path) -> bool:
     """True for a missing or empty folder, or one that carries our marker."""
     if not folder.exists():
         return True
+    return _marked(folder) or (folder.is_dir() and not any(folder.iterdir()))
+
+
+def _marked(folder: Path) -> bool:
     marker = folder / MARKER
-    if marker.is_file() and not marker.is_symlink():
-        return True
-    return folder.is_dir() and not any(folder.iterdir())
+    return marker.is_file() and not marker.is_symlink()
 
 
 def mark(folder: Path) -> None:
     """Create `folder` if needed and put our marker in it."""
-    folder.mkdir(parents=True, exist_ok=True)
-    _write_new(folder / MARKER, MARKER_TEXT.encode())
+    with _io(f"write {folder}"):
+        folder.mkdir(parents=True, exist_ok=True)
+        _write_new(folder / MARKER, MARKER_TEXT.encode())
 
 
 def make_room(folder: Path, names: list[str]) -> None:
@@ -182,6 +187,15 @@ def _write_new(path: Path, data: bytes) -> None:
         os.write(fd, data)
     finally:
         os.close(fd)
+
+
+@contextmanager
+def _io(what: str) -> Iterator[None]:
+    """A file system error becomes one line saying what we were doing (exit 2, no traceback)."""
+    try:
+        yield
+    except OSError as exc:
+        raise ConfigError(f"cannot {what}: {exc.strerror or exc}") from exc
 
 
 # --- one build at a time -------------------------------------------------------------------
@@ -277,23 +291,25 @@ def _siblings(target: Path, kind: str) -> list[Path]:
 def tidy(target: Path) -> None:
     """Undo what an interrupted build left: put the previous site back if a kill between the
     renames took it away, and remove the temporary folders we made. Call it under `locked`."""
-    if not target.exists() and not target.is_symlink():
-        saved = [p for p in backups(target) if (p / MARKER).is_file()]
-        if saved:
-            os.rename(max(saved, key=lambda p: p.stat().st_mtime), target)
-    for leftover in building(target) + backups(target):
-        if (leftover / MARKER).is_file():
-            shutil.rmtree(leftover, ignore_errors=True)
-        elif not any(leftover.iterdir()):
-            leftover.rmdir()
+    with _io(f"tidy up beside {target}"):
+        if not target.exists() and not target.is_symlink():
+            saved = [p for p in backups(target) if _marked(p)]
+            if saved:
+                os.rename(max(saved, key=lambda p: p.stat().st_mtime), target)
+        for leftover in building(target) + backups(target):
+            if _marked(leftover):
+                shutil.rmtree(leftover, ignore_errors=True)
+            elif not any(leftover.iterdir()):
+                leftover.rmdir()
 
 
 def new_folder(target: Path) -> Path:
     """A marked, empty folder beside `target` to build into, readable like a normal folder."""
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; a served site must be readable
+    with _io(f"create a folder beside {target}"):
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
+        umask = os.umask(0)
+        os.umask(umask)
+        tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; a served site must be readable
     mark(tmp)
     return tmp
 
@@ -307,18 +323,26 @@ def swap(new: Path, target: Path) -> None:
 
     Where the kernel can exchange two names in one step (Linux), it does; elsewhere the old
     site is renamed aside first, and `tidy` puts it back if the build dies before the second
-    rename.
+    rename. On an error `target` is as it was and `new` is still there.
     """
-    if not target.exists():
-        os.rename(new, target)
-        return
-    if exchange(new, target):
-        discard(new)  # `new` now names the previous site
-        return
+    with _io(f"put the new site in place at {target}"):
+        if not target.exists():
+            os.rename(new, target)
+        elif exchange(new, target):
+            discard(new)  # `new` now names the previous site
+        else:
+            _two_renames(new, target)
+
+
+def _two_renames(new: Path, target: Path) -> None:
     old = target.with_name(f".{target.name}-old-{os.getpid()}")
     os.rename(target, old)
     between_renames()
-    os.rename(new, target)
+    try:
+        os.rename(new, target)
+    except OSError:
+        os.rename(old, target)
+        raise
     discard(old)
 
 

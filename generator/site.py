@@ -101,7 +101,11 @@ def _build_into(cfg: Any, tmp: Path, target: Path, strict: bool, packs: bool) ->
             f"build failed ({failure or f'{counter.errors} errors'}); {target} was left as it was"
         )
         return 1
-    outputs.swap(tmp, target)
+    try:
+        outputs.swap(tmp, target)
+    except ConfigError:
+        outputs.discard(tmp)
+        raise
     log.info(f"finops-kb: built {target}")
     return 0
 

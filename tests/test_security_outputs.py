@@ -219,6 +219,18 @@ def test_swap_replaces_the_site_and_leaves_nothing(tmp_path: Path, one_step, mon
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
+def test_a_failed_second_rename_puts_the_old_site_back(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(outputs, "exchange", lambda a, b: False)
+    target = tmp_path / "site"
+    _old_site(target)
+    new = outputs.new_folder(target)
+    monkeypatch.setattr(outputs, "between_renames", lambda: shutil.rmtree(new))
+    with pytest.raises(ConfigError, match="cannot put the new site in place"):
+        outputs.swap(new, target)
+    assert (target / "old.html").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
 KILL_BETWEEN_RENAMES = """
 import os, signal, sys
 from generator import cli, outputs
