@@ -284,8 +284,13 @@ def backups(target: Path) -> list[Path]:
 
 
 def _siblings(target: Path, kind: str) -> list[Path]:
-    found = target.parent.glob(f".{target.name}-{kind}-*")
-    return sorted(p for p in found if p.is_dir() and not p.is_symlink())
+    prefix = f".{target.name}-{kind}-"
+    # The suffix (a pid or mkdtemp's letters) has no dash, so `.site-old-building-x`, which
+    # belongs to a build into `site-old`, is not taken for a leftover of `site`.
+    found = target.parent.glob(prefix + "*")
+    return sorted(
+        p for p in found if "-" not in p.name[len(prefix) :] and p.is_dir() and not p.is_symlink()
+    )
 
 
 def tidy(target: Path) -> None:

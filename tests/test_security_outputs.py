@@ -266,11 +266,13 @@ def test_next_build_cleans_leftovers_of_killed_builds(base_repo: Path) -> None:
     foreign = base_repo / ".site-old-mine"
     foreign.mkdir()
     (foreign / "keep.txt").write_text("not ours")
+    _old_site(base_repo / ".site-old-building-xyz")  # a build into `site-old` is running
     assert main(["-f", str(base_repo / "site_config.yml"), "build", "--no-packs"]) == 0
     assert (site / "index.html").is_file() and (site / outputs.MARKER).is_file()
     assert not (site / "old.html").exists()
     left = sorted(p.name for p in base_repo.iterdir() if p.name.startswith(".site"))
-    assert left == [".site-old-mine"]  # without our marker: not ours to delete
+    # without our marker: not ours to delete; the other is another folder's build
+    assert left == [".site-old-building-xyz", ".site-old-mine"]
     assert (foreign / "keep.txt").read_text() == "not ours"
 
 
