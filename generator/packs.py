@@ -65,9 +65,27 @@ class _Reader:
     g: Graph
     pages: dict[str, str]
     sections: set[str]
+    files: set[str]
     problems: list[Diagnostic] = field(default_factory=list)
     bad_audience: set[str] = field(default_factory=set)
     """Packs whose audience is invalid: an empty selection there is a follow-on error."""
+    follow_on: set[str] = field(default_factory=set)
+    """Packs that name something whose own file or entry is already reported as invalid."""
+
+    def broken(self, pid: str, kind: str, name: Any) -> bool:
+        """True (and the pack noted) when `name` is known to exist but failed its own checks:
+        that failure is reported where it is written, not again here."""
+        repo = self.g.repo
+        if kind == "page":
+            hit = f"{self.g.content_dir}/{name}" in self.files
+        elif kind == "section":
+            hit = any(f.startswith(f"{self.g.content_dir}/{name}/") for f in self.files)
+        else:
+            unread = kind == "role" and "roles" in getattr(repo, "unknown_lists", ())
+            hit = unread or name in repo.unresolved
+        if hit:
+            self.follow_on.add(pid)
+        return bool(hit)
 
     def err(self, key: tuple[Any, ...], message: str, hint: str = "") -> None:
         line = config_line(self.config, ("packs", *key))
@@ -149,6 +167,8 @@ class _Reader:
         for j, name in enumerate(value):
             if isinstance(name, str) and name in known:
                 out.append(name)
+            elif isinstance(name, str) and self.broken(pid, what, name):
+                self.bad_audience.add(pid)
             else:
                 self.err(
                     (i, "audience", key, j),
@@ -168,6 +188,8 @@ class _Reader:
         for j, item in enumerate(include or []):
             kind, arg = _entry(item)
             problem = self.chapter_problem(pack, kind, arg)
+            if problem and isinstance(arg, str) and self.broken(pid, str(kind), arg):
+                continue  # a page or section that is invalid itself: reported at its file
             if problem:
                 self.err((i, "include", j), f"pack `{pid}`: {problem[0]}", problem[1])
             else:
@@ -206,11 +228,12 @@ class _Reader:
                 "e.g. `capabilities: audience`",
             )
         known = self.g.capabilities
-        unknown = (
-            [c for c in arg if not (isinstance(c, str) and c in known)]
-            if isinstance(arg, list)
-            else []
-        )
+        listed = arg if isinstance(arg, list) else []
+        missing = [c for c in listed if not (isinstance(c, str) and c in known)]
+        skipped = [c for c in missing if isinstance(c, str) and self.broken(pack.id, "cap", c)]
+        unknown = [c for c in missing if c not in skipped]
+        if skipped and not unknown:
+            return None  # only invalid capabilities are missing; each is reported at its file
         hint = did_you_mean(unknown[0], known) if unknown and isinstance(unknown[0], str) else ""
         if pack.id in self.bad_audience and arg == "audience":
             return None  # the audience is reported already; an empty selection follows from it
@@ -244,7 +267,8 @@ def resolve(config: Config, g: Graph) -> tuple[list[Pack], list[Diagnostic]]:
     A pack whose id is not a slug is left out: its id would become a file name.
     """
     pages = {p: d for d, p in g.docs_path.items() if d.startswith(g.content_dir + "/")}
-    reader = _Reader(config, g, pages, {p.split("/", 1)[0] for p in pages if "/" in p})
+    sections = {p.split("/", 1)[0] for p in pages if "/" in p}
+    reader = _Reader(config, g, pages, sections, set(g.repo.files))
     packs: list[Pack] = []
     seen: set[str] = set()
     for i, spec in enumerate(config.packs):
@@ -253,7 +277,7 @@ def resolve(config: Config, g: Graph) -> tuple[list[Pack], list[Diagnostic]]:
         if pack is None:
             continue
         reader.chapters(i, pack.id, spec.get("include"), pack)
-        if not pack.chapters and len(reader.problems) == before:
+        if not pack.chapters and len(reader.problems) == before and pack.id not in reader.follow_on:
             reader.err(
                 (i,),
                 f"pack `{pack.id}` selects nothing",
