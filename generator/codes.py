@@ -48,6 +48,47 @@ CODES: dict[str, Code] = {
         "owner: cfo\nowner: head-of-finops",
         "owner: head-of-finops",
     ),
+    "yaml-value": Code(
+        "error",
+        "A YAML value cannot be built: an impossible date, a value its explicit tag rejects, or "
+        "a tag that is not plain YAML. The file's front matter is not used until it is fixed.",
+        "last_reviewed: 2026-02-30\nweight: !!float abc\nowner: !python/object x",
+        "last_reviewed: 2026-02-28\nweight: 1.5\nowner: head-of-finops",
+    ),
+    "yaml-alias": Code(
+        "error",
+        "A YAML alias refers to the value that contains it, or aliases expand to more than "
+        "10,000 values (an \"alias bomb\"); the file is not read further.",
+        "a: &a [*a]",
+        "base: &base {team: FinOps}\nrole: *base",
+    ),
+    "special-file": Code(
+        "error",
+        "A pipe, socket or device in a content folder; it is skipped, since reading it could "
+        "block the build.",
+        "content/x.md created with `mkfifo`",
+        "content/x.md as a regular file",
+    ),
+    "outside-repository": Code(
+        "error",
+        "A symbolic link whose target is outside the repository; it is never read or "
+        "published.",
+        "content/secrets.md -> /etc/passwd",
+        "content/shared.md -> ../shared/shared.md (inside the repository), or a copy",
+    ),
+    "unreadable-file": Code(
+        "error",
+        "A file or folder that cannot be read: permissions, a name too long for the system, a "
+        "broken link, or a file removed while `check` ran.",
+        "content/draft.md with mode 000",
+        "content/draft.md readable by the user who builds",
+    ),
+    "file-too-large": Code(
+        "error",
+        "A file larger than 4 MiB; it is not read.",
+        "a 10 MB playbooks/raci.yml",
+        "the matrix split per capability, or trimmed",
+    ),
     "unknown-file": Code(
         "error",
         "A YAML file that is not a known data file.",

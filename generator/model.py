@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 KeyPath = tuple[str | int, ...]
+DATA_LISTS = {"organization": "roles", "raci": "activities"}
+"""The list of entries in each data file."""
 
 
 def mapping(value: Any) -> dict[str, Any]:
@@ -55,6 +57,8 @@ class Document:
     headings: list[Heading] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
+    broken: list[KeyPath] = field(default_factory=list)
+    """Key paths of front-matter values YAML could not build (kept as written, reported)."""
 
     @property
     def kind(self) -> str:
@@ -88,6 +92,8 @@ class DataFile:
     path: str
     data: dict[str, Any]
     key_lines: dict[KeyPath, int]
+    broken: list[KeyPath] = field(default_factory=list)
+    """Key paths of values YAML could not build (kept as written, reported)."""
 
     def line_of(self, path: KeyPath) -> int:
         for end in range(len(path), 0, -1):
@@ -107,8 +113,17 @@ class Repository:
     files: list[str] = field(default_factory=list)
     """Every file that was read, including ones that failed to load."""
     unresolved: set[str] = field(default_factory=set)
-    """File stems of documents that could not be read or typed; references to them are not
-    reported again, so one broken file gives one error, not one per page that links to it."""
+    """File stems and ids of documents that could not be read or typed, and ids of data entries
+    (roles, activities) dropped as invalid; references to them are not reported again, so one
+    broken file gives one error, not one per page that links to it."""
+    invalid: list[Document] = field(default_factory=list)
+    """Documents that failed their schema, taken out of `documents` by the schema gate: only
+    checks of the Markdown body (sections) read them; their front matter is not to be trusted."""
+    named_by_invalid: set[str] = field(default_factory=set)
+    """Role ids that dropped RACI activities assign: not reported as unused."""
+    unknown_lists: set[str] = field(default_factory=set)
+    """Data lists dropped as a whole (`roles`, `activities`): what they would have defined is
+    unknown, so references to roles and unused roles are not reported."""
 
     def of_kind(self, kind: str) -> list[Document]:
         return [d for d in self.documents if d.kind == kind]

@@ -19,7 +19,7 @@ from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
 from .diagnostics import Diagnostic
-from .model import DataFile, Document, KeyPath, Repository
+from .model import DATA_LISTS, DataFile, Document, KeyPath, Repository, mapping
 
 DOCUMENT_KINDS = (
     "capability",
@@ -99,16 +99,19 @@ def _dotted(path: KeyPath) -> str:
     return ".".join(str(p) for p in path) or "(top level)"
 
 
-def validate(kind: str, data: dict[str, Any], line_of: Any, rel: str) -> list[Diagnostic]:
-    """Check `data` against the schema of `kind`; `line_of(path)` gives a key path's line."""
+def _errors(kind: str, data: dict[str, Any]) -> list[ValidationError]:
     try:
         _fast()[kind](data)
         return []
     except fastjsonschema.JsonSchemaException:
         pass
-    validator = _validators()[kind]
+    return list(_validators()[kind].iter_errors(data))
+
+
+def validate(kind: str, data: dict[str, Any], line_of: Any, rel: str) -> list[Diagnostic]:
+    """Check `data` against the schema of `kind`; `line_of(path)` gives a key path's line."""
     problems: list[Diagnostic] = []
-    for error in validator.iter_errors(data):
+    for error in _errors(kind, data):
         problems += _explain(error, line_of, rel)
     return problems
 
@@ -166,43 +169,155 @@ def _describe(schema: Any, sep: str = "") -> str:
     return ""
 
 
+def _unknown_keys(error: ValidationError) -> list[str]:
+    """The keys an `additionalProperties: false` error is about (none for other errors)."""
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    if error.validator != "additionalProperties" or schema.get("additionalProperties") is not False:
+        return []
+    known = schema.get("properties", {})
+    return [key for key in error.instance if key not in known]
+
+
+def _errors_of(kind: str, data: Any, broken: list[KeyPath]) -> list[ValidationError]:
+    """Schema errors, less those about values YAML could not build: they are reported."""
+    errors = _errors(kind, data)
+    if broken:
+        errors = [
+            e for e in errors if not any(tuple(e.absolute_path)[: len(b)] == b for b in broken)
+        ]
+    return errors
+
+
+def _sort(errors: list[ValidationError]) -> tuple[list[KeyPath], list[ValidationError]]:
+    """(paths of the values that break the types, unknown-key errors).
+
+    An unknown key breaks nothing: it is reported and removed, and the rest of the data stays.
+    """
+    damaged: list[KeyPath] = []
+    unknown: list[ValidationError] = []
+    for error in errors:
+        if _unknown_keys(error):
+            unknown.append(error)
+        else:
+            damaged.append(tuple(error.absolute_path))
+    return damaged, unknown
+
+
+def _strip(unknown: list[ValidationError]) -> None:
+    for error in unknown:
+        for key in _unknown_keys(error):
+            error.instance.pop(key, None)
+
+
 def validate_document(doc: Document) -> list[Diagnostic]:
+    return _check_document(doc)[0]
+
+
+def _check_document(doc: Document) -> tuple[list[Diagnostic], bool]:
+    """(diagnostics, whether the document is valid once its unknown keys are removed)."""
     kind = doc.meta.get("kind")
     if kind is None:
-        return [
-            Diagnostic(
-                doc.path,
-                1,
-                "missing-key",
-                "missing required key `kind`",
-                "add `kind:` with one of: " + ", ".join(DOCUMENT_KINDS),
-            )
-        ]
+        problem = Diagnostic(
+            doc.path,
+            1,
+            "missing-key",
+            "missing required key `kind`",
+            "add `kind:` with one of: " + ", ".join(DOCUMENT_KINDS),
+        )
+        return [problem], False
     if kind not in DOCUMENT_KINDS:
         hint = did_you_mean(str(kind), DOCUMENT_KINDS) or "use one of: " + ", ".join(DOCUMENT_KINDS)
-        return [
-            Diagnostic(
-                doc.path, doc.line_of(("kind",)), "unknown-kind", f"unknown kind `{kind}`", hint
-            )
-        ]
-    return validate(str(kind), doc.meta, doc.line_of, doc.path)
+        line = doc.line_of(("kind",))
+        return [Diagnostic(doc.path, line, "unknown-kind", f"unknown kind `{kind}`", hint)], False
+    errors = _errors_of(str(kind), doc.meta, doc.broken)
+    problems = [d for error in errors for d in _explain(error, doc.line_of, doc.path)]
+    damaged, unknown = _sort(errors)
+    if damaged or doc.broken:
+        return problems, False
+    _strip(unknown)
+    return problems, True
 
 
 def validate_data(kind: str, data: DataFile) -> list[Diagnostic]:
     return validate(kind, data.data, data.line_of, data.path)
 
 
-def run(repo: Repository) -> list[Diagnostic]:
-    """Validate every document and data file; returns the diagnostics.
+def _gate_data(kind: str, data: DataFile, repo: Repository) -> list[Diagnostic]:
+    """Validate a data file and keep only what is valid: the rest is reported here, once."""
+    errors = _errors_of(kind, data.data, data.broken)
+    problems = [d for error in errors for d in _explain(error, data.line_of, data.path)]
+    damaged, unknown = _sort(errors)
+    _strip(unknown)
+    entries, drop, keys = DATA_LISTS[kind], set(), set()
+    for path in damaged + data.broken:
+        if len(path) >= 2 and path[0] == entries and isinstance(path[1], int):
+            drop.add(path[1])
+        elif path:
+            keys.add(str(path[0]))
+    for key in keys:
+        data.data.pop(key, None)
+    if entries in keys:
+        repo.unknown_lists.add(entries)
+    if drop and entries not in keys:
+        _drop_entries(data, entries, drop, repo)
+    return problems
 
-    Documents that fail validation keep their place in the repository: later rules read fields
-    defensively, so one bad key never hides the other problems of a file.
+
+def _drop_entries(data: DataFile, entries: str, drop: set[int], repo: Repository) -> None:
+    """Remove entries `drop` from the list `entries`, renumbering the lines of the others.
+
+    The ids they wrote are remembered, so references to them are not reported again.
+    """
+    items = data.data[entries]
+    for i in drop:
+        entry = mapping(items[i])
+        if isinstance(entry.get("id"), str):
+            repo.unresolved.add(entry["id"])
+        repo.named_by_invalid.update(_named(entry.get("assignments")))
+    keep = [i for i in range(len(items)) if i not in drop]
+    index = {old: new for new, old in enumerate(keep)}
+    data.data[entries] = [items[i] for i in keep]
+    lines: dict[KeyPath, int] = {}
+    for path, line in data.key_lines.items():
+        if len(path) < 2 or path[0] != entries or not isinstance(path[1], int):
+            lines[path] = line
+        elif path[1] in index:
+            lines[(entries, index[path[1]], *path[2:])] = line
+    data.key_lines = lines
+
+
+def run(repo: Repository) -> list[Diagnostic]:
+    """The gate between loading and every later stage; returns the diagnostics.
+
+    Every document and data file is validated once, here. A document that fails its schema
+    moves to `repo.invalid` (its stem and id to `repo.unresolved`), an invalid entry of a data
+    file is dropped, and unknown keys are removed: later stages read only valid, typed data,
+    and a problem is reported once, not again by every rule that trips over it.
     """
     problems: list[Diagnostic] = []
+    valid: list[Document] = []
     for doc in repo.documents:
-        problems += validate_document(doc)
+        found, ok = _check_document(doc)
+        problems += found
+        if ok:
+            valid.append(doc)
+            continue
+        repo.invalid.append(doc)
+        repo.unresolved.add(doc.stem)
+        if isinstance(doc.meta.get("id"), str):
+            repo.unresolved.add(doc.meta["id"])
+    repo.documents = valid
     if repo.organization:
-        problems += validate_data("organization", repo.organization)
+        problems += _gate_data("organization", repo.organization, repo)
     if repo.raci:
-        problems += validate_data("raci", repo.raci)
+        problems += _gate_data("raci", repo.raci, repo)
     return problems
+
+
+def _named(assignments: Any) -> set[str]:
+    """Role ids an invalid `assignments` value seems to name, whatever its shape."""
+    if isinstance(assignments, dict):
+        return {str(k) for k in assignments}
+    if isinstance(assignments, list):
+        return set().union(*(_named(a) if isinstance(a, dict) else {str(a)} for a in assignments))
+    return set()

@@ -68,7 +68,7 @@ def test_check_reports_every_problem_in_one_run(base_repo: Path, capsys) -> None
     for expected in (
         "content/capabilities/alpha.md:11:1: error unknown-reference",
         "content/capabilities/alpha.md:53:1: error misspelled-section",
-        "playbooks/raci.yml:5:1: error raci-accountable",
+        "playbooks/raci.yml:7:1: error raci-accountable",
         "content/broken.md:3:1: error not-utf8",
     ):
         assert expected in out
@@ -100,7 +100,7 @@ def test_github_and_junit_formats(base_repo: Path, capsys, tmp_path: Path) -> No
     cfg = str(base_repo / "site_config.yml")
     main(["-f", cfg, "check", "--format", "github", "--today", "2026-07-01"])
     lines = capsys.readouterr().out.splitlines()
-    assert "::error file=playbooks/raci.yml,line=5,col=1,title=raci-accountable::" in "\n".join(
+    assert "::error file=playbooks/raci.yml,line=7,col=1,title=raci-accountable::" in "\n".join(
         lines
     )
     report = tmp_path / "junit.xml"

@@ -29,7 +29,10 @@ def due_date(doc: Document, config: Config) -> dt.date | None:
         return None
     interval = doc.meta.get("review_interval_days")
     days = interval if isinstance(interval, int) and interval > 0 else config.review_interval_days
-    return last + dt.timedelta(days=days)
+    try:
+        return last + dt.timedelta(days=days)
+    except OverflowError:  # due after year 9999: as good as never
+        return dt.date.max
 
 
 def run(repo: Repository, config: Config) -> list[Diagnostic]:

@@ -25,10 +25,13 @@ class _Refs:
         self.aliases = {
             a["slug"]: d.id for d in repo.of_kind("capability") for a in _aliases(d.meta)
         }
+        self.unknown_kinds = {"role"} if "roles" in repo.unknown_lists else set()
         self.problems: list[Diagnostic] = []
 
     def check(self, value: Any, kind: str, path: str, line: int, what: str) -> None:
         if not isinstance(value, str) or value in self.ids[kind] or value in self.unresolved:
+            return
+        if kind in self.unknown_kinds:
             return
         if kind == "capability" and value in self.aliases:
             hint = f"`{value}` is a former name; use `{self.aliases[value]}`"
@@ -230,7 +233,8 @@ def run(repo: Repository, config: Config) -> list[Diagnostic]:
     problems = _ids(repo)
     _documents(repo, refs)
     problems += _data(repo, refs)
-    if not repo.organization and (repo.of_kind("overlay") or repo.raci):
+    unread = "roles" in repo.unknown_lists  # organization.yml exists but could not be read
+    if not repo.organization and not unread and (repo.of_kind("overlay") or repo.raci):
         problems.append(
             Diagnostic(
                 config.playbooks_dir + "/organization.yml",

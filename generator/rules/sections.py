@@ -115,7 +115,14 @@ def _is_empty(section: Section) -> bool:
     return section.words == 0 and all(_is_empty(c) for c in section.children)
 
 
-def check_document(doc: Document, personas: dict[str, str]) -> list[Diagnostic]:
+def check_document(
+    doc: Document,
+    personas: dict[str, str],
+    unsure: frozenset[str] = frozenset(),
+    trusted: bool = True,
+) -> list[Diagnostic]:
+    """Required sections of `doc`; with `trusted` False (invalid front matter), the persona
+    sections, which the front matter lists, are not checked."""
     required = REQUIRED.get(doc.kind)
     if not required:
         return []
@@ -145,8 +152,8 @@ def check_document(doc: Document, personas: dict[str, str]) -> list[Diagnostic]:
                 f"order them as: {structure(doc.kind)}",
             )
         )
-    if doc.kind == "capability" and PERSONA_SECTION in matched:
-        problems += _persona_sections(doc, matched[PERSONA_SECTION], personas)
+    if trusted and doc.kind == "capability" and PERSONA_SECTION in matched:
+        problems += _persona_sections(doc, matched[PERSONA_SECTION], personas, unsure)
     return problems
 
 
@@ -161,7 +168,7 @@ def _empty(doc: Document, section: Section) -> Diagnostic:
 
 
 def _persona_sections(
-    doc: Document, section: Section, personas: dict[str, str]
+    doc: Document, section: Section, personas: dict[str, str], unsure: frozenset[str]
 ) -> list[Diagnostic]:
     """One H3 per persona: each must name a known persona; lead personas must have one."""
     problems = []
@@ -169,6 +176,8 @@ def _persona_sections(
     seen = set()
     for child in section.children:
         pid = titles.get(_norm(child.heading.text))
+        if pid is None and _norm(child.heading.text) in unsure:
+            continue
         if pid is None:
             close = difflib.get_close_matches(child.heading.text, list(personas.values()), n=1)
             hint = (
@@ -212,7 +221,15 @@ def _persona_sections(
 
 def run(repo: Repository, config: Config) -> list[Diagnostic]:
     personas = {d.id: d.title for d in repo.of_kind("persona") if d.id}
+    # Headings naming a persona whose own file is invalid (or unreadable, when only its file
+    # name is known) are not blamed on the page.
+    unsure = frozenset(
+        [_norm(d.title) for d in repo.invalid if d.kind == "persona"]
+        + [_norm(stem.replace("-", " ")) for stem in repo.unresolved]
+    )
     problems: list[Diagnostic] = []
     for doc in repo.documents:
-        problems += check_document(doc, personas)
+        problems += check_document(doc, personas, unsure)
+    for doc in repo.invalid:  # the body is checked even when the front matter is not valid
+        problems += check_document(doc, personas, unsure, trusted=False)
     return problems
