@@ -176,7 +176,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         status = int(args.func(args))
-        sys.stdout.flush()  # a closed pipe shows up here, not at interpreter exit
+        if sys.stdout is not None:  # None when started with stdout closed (`>&-`)
+            sys.stdout.flush()  # a closed pipe shows up here, not at interpreter exit
     except BrokenPipeError:
         return _closed_pipe()
     except ConfigError as exc:

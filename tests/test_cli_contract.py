@@ -164,6 +164,19 @@ def test_pipe_into_head(base_repo: Path) -> None:
     assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
 
 
+def test_closed_stdout_is_no_traceback(base_repo: Path) -> None:
+    cmd = f"{sys.executable} -m generator -f site_config.yml check >&-"
+    done = subprocess.run(
+        ["sh", "-c", cmd],
+        cwd=base_repo,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode in (0, 1) and "Traceback" not in done.stderr
+
+
 def test_ctrl_c_in_process_is_exit_130_in_one_line(
     base_repo: Path, capsys, monkeypatch: pytest.MonkeyPatch
 ) -> None:
