@@ -43,7 +43,9 @@ class Pack:
 
 KEYS = ("id", "title", "audience", "include")
 _SHOW = reprlib.Repr()
-_SHOW.maxstring = _SHOW.maxother = 60  # a value echoed in a message stays short, even a YAML bomb
+# A value echoed in a message stays short, even a YAML alias bomb.
+_SHOW.maxstring = _SHOW.maxother = 60
+_SHOW.maxlevel, _SHOW.maxlist, _SHOW.maxdict = 1, 4, 4
 
 
 def _show(value: Any) -> str:
