@@ -700,3 +700,23 @@ def load(root: Path, dirs: list[str]) -> tuple[Repository, list[Diagnostic]]:
             repo.unknown_lists.add(DATA_LISTS[DATA_FILES[name]])
         problems += found
     return repo, problems
+
+
+def unsafe_sources(root: Path, sources: list[str], folders: list[str]) -> dict[str, Diagnostic]:
+    """Of `sources` (absolute paths MkDocs would read from `folders`, the docs folder and the
+    theme's custom_dir), those that must not be read or published: links whose target leaves
+    the repository, special files, files that cannot be examined. Files from elsewhere (the
+    theme's own package) are not ours to judge and are left alone.
+    """
+    real_root = os.path.realpath(root)
+    bases = [os.path.abspath(f) for f in folders]
+    found: dict[str, Diagnostic] = {}
+    for src in sources:
+        path = os.path.abspath(src)
+        if not any(_inside(path, base) for base in bases):
+            continue
+        rel = Path(os.path.relpath(path, root)).as_posix()
+        problems: list[Diagnostic] = []
+        if _kind(path, rel, real_root, problems) != "file":
+            found[src] = problems[0] if problems else _unreadable(rel, FileNotFoundError())
+    return found

@@ -13,10 +13,11 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from . import graph as graph_stage
-from . import nav, outputs, packs, pages, views
+from . import load, nav, outputs, packs, pages, views
 from .check import Result, check
+from .codes import DEFAULTS
 from .config import ConfigError, from_options, options_lines
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, apply_severities
 from .incremental import MemoryBytecodeCache, Renders, page_keys, shared_key
 from .linkscan import Scanner
 
@@ -112,6 +113,15 @@ class FinOpsPlugin(BasePlugin):  # type: ignore[type-arg]
             )
 
     def on_files(self, files: Files, config: Any) -> Files:
+        # Never publish what leaves the repository (a link to /etc/…) or blocks (a FIFO).
+        folders = [config.docs_dir, config.theme.custom_dir or config.docs_dir]
+        sources = [f.abs_src_path for f in files if f.abs_src_path]
+        unsafe = load.unsafe_sources(self.core.root, sources, folders)
+        for file in [f for f in files if f.abs_src_path in unsafe]:
+            files.remove(file)
+        known = {(d.path, d.code) for d in self.result.diagnostics}  # check found most
+        fresh = [d for d in unsafe.values() if (d.path, d.code) not in known]
+        report(apply_severities(fresh, DEFAULTS, self.core.severity))
         generated = views.generate(self.site, self.core)
         self.titles = views.titles(self.site)
         wanted = self.core.packs_enabled and not self.serving
