@@ -175,6 +175,7 @@ def load_config(path: Path) -> Config:
         raise ConfigError(f"{path.name}: YAML nested too deeply") from None
     if not isinstance(raw, dict):
         raise ConfigError(f"{path.name}:1: expected a mapping of MkDocs settings (`key: value`)")
+    _refuse_alias_bombs(text, path.name)
     all_lines = key_lines(text)
     options, prefix = _plugin_entry(raw, path.name, all_lines)
     lines = _under(all_lines, prefix) if prefix is not None else {}
@@ -237,6 +238,46 @@ def _plugin_entry(
 def _under(lines: dict[KeyPath, int], prefix: KeyPath) -> dict[KeyPath, int]:
     n = len(prefix)
     return {k[n:]: v for k, v in lines.items() if k[:n] == prefix}
+
+
+MAX_EXPANDED_VALUES = 100_000
+"""Values a config may expand to through YAML aliases: MkDocs logs a `repr` of every setting
+and would take forever over an alias bomb; a real config has a few hundred values."""
+
+
+def _refuse_alias_bombs(text: str, name: str) -> None:
+    """Refuse a config whose aliases expand beyond MAX_EXPANDED_VALUES (size counted per node
+    once, so the count itself is linear)."""
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+    except (yaml.YAMLError, RecursionError):
+        return  # already reported by the loader
+    finally:
+        loader.dispose()
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node) -> int:
+        if id(node) not in sizes:
+            sizes[id(node)] = 1  # a recursive alias counts once
+            children: list[yaml.Node] = []
+            if isinstance(node, yaml.MappingNode):
+                children = [v for pair in node.value for v in pair]
+            elif isinstance(node, yaml.SequenceNode):
+                children = list(node.value)
+            sizes[id(node)] = 1 + sum(size(child) for child in children)
+        return sizes[id(node)]
+
+    try:
+        too_big = root is not None and size(root) > MAX_EXPANDED_VALUES
+    except RecursionError:
+        raise ConfigError(f"{name}: YAML nested too deeply") from None
+    if too_big and isinstance(root, yaml.MappingNode):
+        key, _value = max(root.value, key=lambda pair: size(pair[1]))
+        raise ConfigError(
+            f"{name}:{key.start_mark.line + 1}: YAML aliases expand to more than "
+            f"{MAX_EXPANDED_VALUES:,} values; write the values out or use fewer aliases"
+        )
 
 
 def key_lines(text: str) -> dict[KeyPath, int]:

@@ -93,6 +93,19 @@ def test_bad_config_files_are_one_line_and_exit_2(
     assert not (base_repo / "site").exists() and not (base_repo / "content/x.md").exists()
 
 
+def test_alias_bomb_in_config_is_refused_before_mkdocs_reads_it(base_repo: Path, capsys) -> None:
+    """MkDocs logs a repr of every setting: an alias bomb would hang `build` inside MkDocs."""
+    cfg = base_repo / "site_config.yml"
+    levels = "".join(f"  a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 10))
+    bomb = "extra:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + levels
+    cfg.write_text(cfg.read_text().replace("plugins:", bomb + "plugins:"))
+    for command in ("check", "build"):
+        start = time.perf_counter()
+        assert main(["-f", str(cfg), command]) == 2
+        assert "site_config.yml:8: YAML aliases expand" in _one_error_line(capsys.readouterr().err)
+        assert time.perf_counter() - start < 5
+
+
 def test_config_that_is_not_a_regular_file_is_refused(base_repo: Path, capsys) -> None:
     fifo = base_repo / "fifo.yml"
     os.mkfifo(fifo)  # reading it would block forever
