@@ -1,15 +1,18 @@
 """Time `finops-kb check` (in-process) on synthetic knowledge bases of growing size.
 
     python benchmarks/bench_check.py [--sizes 250 500 1000 2000] [--repeat 3] [--workdir DIR]
-                                     [--profile]
+                                     [--profile] [--broken K]
 
 For each N: generate the knowledge base, run `generator.check.check` `--repeat` times and keep
 the best; print seconds, pages/s and microseconds per page (flat when check is linear in N).
 At the largest N also print the time of each stage (load and its parts, every rule), the
 wall time of the `finops-kb check` command (imports included), and with `--profile` the top
-of a cProfile of one check.
+of a cProfile of one check. With `--broken K`, the largest N is checked again with K broken
+links and anchors planted (a third each: missing page, missing anchor, missing same-page
+anchor), and the script prints what they add: each must cost about the same, whatever N.
 
-Budget (DESIGN.md §7): N = 2,000 in <= 2 s (>= 1,000 pages/s), linear in N.
+Budget (DESIGN.md §7): N = 2,000 in <= 2 s (>= 1,000 pages/s), linear in N; 1,000 broken
+links add < 1 s at N = 2,000.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from generator.config import Config, load_config
 from generator.diagnostics import apply_severities
 
 BUDGET_SECONDS, BUDGET_N = 2.0, 2000
+BROKEN_BUDGET_SECONDS = 1.0  # what 1,000 broken links may add at N = 2,000
 
 
 def config_for(kb: synthetic.KB) -> Config:
@@ -120,6 +124,25 @@ def cli_seconds(kb: synthetic.KB) -> tuple[float, int]:
     return time.perf_counter() - start, proc.returncode
 
 
+def broken_links(work: Path, n: int, args: argparse.Namespace, clean: float) -> bool:
+    """Check the largest N again with `--broken` links planted; True if over budget."""
+    kb = synthetic.generate(work / f"kb-{n}-broken", n, args.seed, break_links=args.broken)
+    config = config_for(kb)
+    best, _first, result = best_of(args.repeat, lambda: check(config))
+    found = sum(d.code in ("broken-link", "broken-anchor") for d in result.diagnostics)
+    added = best - clean
+    per_link = added / args.broken * 1e3
+    print(
+        f"\nN={n} with {args.broken} broken links: {best:.3f} s vs {clean:.3f} s without "
+        f"(+{added:.3f} s, {per_link:.2f} ms per broken link); {found} reported"
+    )
+    if n != BUDGET_N or args.broken != 1000:
+        return False
+    verdict = "OK" if added < BROKEN_BUDGET_SECONDS else "OVER BUDGET"
+    print(f"budget: 1,000 broken links add < {BROKEN_BUDGET_SECONDS:.1f} s: {verdict}")
+    return added >= BROKEN_BUDGET_SECONDS or found != args.broken
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[250, 500, 1000, 2000])
@@ -127,6 +150,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--workdir", type=Path, help="where to generate (default: a temporary folder)")
     ap.add_argument("--profile", action="store_true", help="cProfile one check at the largest N")
+    ap.add_argument(
+        "--broken",
+        type=int,
+        default=0,
+        metavar="K",
+        help="also check the largest N with K broken links",
+    )
     args = ap.parse_args(argv)
     work = args.workdir or Path(tempfile.mkdtemp(prefix="finops-bench-check-"))
     print(f"check benchmark: best of {args.repeat}, workdir {work}")
@@ -177,6 +207,8 @@ def main(argv: list[str] | None = None) -> int:
         verdict = "OK" if best <= BUDGET_SECONDS else "OVER BUDGET"
         failed |= best > BUDGET_SECONDS
         print(f"budget: check at N={BUDGET_N} <= {BUDGET_SECONDS:.1f} s: {best:.2f} s -> {verdict}")
+    if args.broken:
+        failed |= broken_links(work, n, args, best_of(args.repeat, lambda: check(config))[0])
     if args.profile:
         prof = cProfile.Profile()
         prof.enable()

@@ -73,6 +73,7 @@ class Suggester:
     """
 
     _LONGEST = 64  # longer names are not indexed by their deletions: nobody types them
+    _FEW = 40  # up to this many names, difflib over all of them is faster than an index
 
     def __init__(self, names: list[str]) -> None:
         self._set = set(names)
@@ -89,6 +90,9 @@ class Suggester:
         return index
 
     def suggest(self, word: str) -> str | None:
+        if len(self.names) <= self._FEW:  # cheaper than building the index
+            close = difflib.get_close_matches(word, self.names, n=1, cutoff=0.6)
+            return close[0] if close else None
         if self._index is None:
             self._index = self._build()
         keys = [word] + [word[:i] + word[i + 1 :] for i in range(min(len(word), self._LONGEST))]
