@@ -19,12 +19,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from html import escape
+from html import escape as escape_text
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .graph import relpath
 from .rules.urls import safe_url
@@ -82,6 +82,8 @@ def href(site: Site, here: str, target: str, anchor: str = "") -> str:
     rel = relpath(dest or ".", posixpath.dirname(base) or ".")
     if dest.endswith("/") or dest == "":
         rel = rel.rstrip("/") + "/"
+    if ":" in rel.split("/", 1)[0]:  # a file named `x:y.md` must not read as a URL scheme
+        rel = "./" + rel
     return rel + (f"#{anchor}" if anchor else "")
 
 
@@ -91,16 +93,29 @@ def md(text: Any) -> str:
     For data that must sit in Markdown (headings, for the table of contents): no tag, link,
     emphasis or attribute list (`{ onclick=... }`) in a title can become live.
     """
-    return _MD_ACTIVE.sub(r"\\\1", escape(str(text), quote=False)).replace("\n", " ")
+    return _MD_ACTIVE.sub(r"\\\1", escape_text(str(text), quote=False)).replace("\n", " ")
 
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """A link for a template; `href` is None when the URL is unsafe (it shows as text)."""
+    """A link for a template; `href` is None when the URL is unsafe (it shows as text).
+
+    `{{ link }}` writes `<a href>` with both parts escaped (markupsafe calls `__html__`); a
+    template that wants other markup uses `link.href` and `link.text`. Links are the one atom
+    written here rather than in a template: a site has tens of thousands of them, and a Jinja
+    macro per link made page generation ten times slower.
+    """
 
     href: str | None
     text: str
     cls: str = ""
+
+    def __html__(self) -> str:
+        text = escape(self.text)
+        if self.href is None:
+            return text
+        cls = f' class="{escape(self.cls)}"' if self.cls else ""
+        return "".join(('<a href="', escape(self.href), '"', cls, ">", text, "</a>"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +123,21 @@ class Code:
     """An id shown as code (a reference that names nothing)."""
 
     code: str
+
+    def __html__(self) -> str:
+        return "".join(("<code>", escape(self.code), "</code>"))
+
+
+_NOTHING = Markup("—")
+
+
+def show(value: Any, sep: str = ", ") -> Markup:
+    """The `show` filter: a `Cell` as HTML; None and empty lists as a dash."""
+    if value is None:
+        return _NOTHING
+    if isinstance(value, list | tuple):
+        return Markup(escape(sep)).join(show(v) for v in value) if value else _NOTHING
+    return escape(value)
 
 
 Cell = str | Link | Code | None | list[Any]
@@ -122,7 +152,9 @@ def link(url: str, text: Any, cls: str = "") -> Link:
 def environment(overrides: tuple[str, ...] = ()) -> Environment:
     """The parts' templates: a theme's `parts/` folder first, then the bundled ones."""
     loader = ChoiceLoader([FileSystemLoader(list(overrides)), FileSystemLoader(str(PARTS))])
-    return Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    env.filters["show"] = show
+    return env
 
 
 def override_dirs(custom_dir: str | Path | None) -> tuple[str, ...]:
@@ -136,14 +168,15 @@ def render(site: Site, name: str, **context: Any) -> Markup:
 
 
 def page_a(site: Site, here: str, doc: Document, anchor: str = "") -> Link:
-    return link(href(site, here, site.graph.docs_path[doc.path], anchor), doc.title)
+    # A URL between two pages of the site is relative by construction: no need to test it.
+    return Link(href(site, here, site.graph.docs_path[doc.path], anchor), doc.title)
 
 
 def role_a(site: Site, here: str, role_id: str) -> Link | Code:
     role = site.graph.roles.get(role_id)
     if not role:
         return Code(role_id)
-    return link(href(site, here, f"organization/roles/{role_id}.md"), str(role["title"]))
+    return Link(href(site, here, f"organization/roles/{role_id}.md"), str(role["title"]))
 
 
 def table(site: Site, head: Iterable[str], rows: Iterable[Iterable[Cell]], cls: str = "") -> Markup:
@@ -167,7 +200,8 @@ def attribution(site: Site, doc: Document) -> Markup:
 
 
 def _activity(site: Site, here: str, act: dict[str, Any]) -> Link:
-    return link(href(site, here, "organization/raci.md", f"act-{act.get('id')}"), act.get("title"))
+    url = href(site, here, "organization/raci.md", f"act-{act.get('id')}")
+    return Link(url, str(act.get("title")))
 
 
 def _capability(site: Site, here: str, act: dict[str, Any]) -> Cell:

@@ -6,13 +6,24 @@ one real site build for the whole module, and one pack rendered from the same da
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
+import markdown
 import pytest
 import yaml
 
+from generator import org_views, pages, views
+from generator.check import check
+from generator.config import load_config
+from generator.graph import Graph
+from generator.graph import build as build_graph
+from generator.pack_html import render_html
+from generator.packs import resolve
 from generator.site import build
 
 CASES = Path(__file__).parent / "cases"
@@ -20,7 +31,6 @@ ROOT = Path(__file__).parent.parent
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
 LIVE = ("<script>alert(", "<img src=x onerror")
-SHOWN = ("&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;img src=x onerror=alert(1)&gt;")
 
 
 def _payload(field: str, n: int) -> str:
@@ -51,7 +61,6 @@ FIELDS = (
     "alias-slug",
     "source-title",
     "pack",
-    "audience",
 )
 P = {field: _payload(field, n) for n, field in enumerate(FIELDS)}
 
@@ -126,6 +135,10 @@ def inject(root: Path) -> None:
     _replace(root, "site_config.yml", ("title: FinOps for engineers", f"title: {_q(P['pack'])}"))
 
 
+OVERRIDE = '<div class="our-charter">Meets {{ cadence }}; quorum {{ quorum }}</div>\n'
+"""A theme's own charter facts (theme/parts/charter-facts.html): overrides, still escaped."""
+
+
 def _copy(dest: Path) -> Path:
     shutil.copytree(CASES / "base", dest)
     shutil.copytree(ROOT / "theme", dest / "theme")
@@ -138,6 +151,8 @@ def _copy(dest: Path) -> Path:
 def injected(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = _copy(tmp_path_factory.mktemp("xss") / "kb")
     inject(root)
+    (root / "theme/parts").mkdir()
+    (root / "theme/parts/charter-facts.html").write_text(OVERRIDE, "utf-8")
     return root
 
 
@@ -147,15 +162,149 @@ def site(injected: Path) -> Path:
     return injected / "site"
 
 
-def _pages(site: Path) -> dict[str, str]:
+@pytest.fixture(scope="module")
+def site_pages(site: Path) -> dict[str, str]:
     return {str(p.relative_to(site)): p.read_text("utf-8") for p in site.rglob("*.html")}
 
 
-def test_no_page_carries_a_live_payload(site: Path) -> None:
-    live = [
-        (name, text[max(0, i - 80) : i + 40])
-        for name, text in _pages(site).items()
+def _live(pages: dict[str, str]) -> list[str]:
+    """Every live payload in `pages`, with the text around it."""
+    return [
+        f"{name}: {text[max(0, m.start() - 80) : m.start() + 40]!r}"
+        for name, text in pages.items()
         for bad in LIVE
-        for i in [m.start() for m in re.finditer(re.escape(bad), text)]
+        for m in re.finditer(re.escape(bad), text)
     ]
-    assert not live, "\n".join(f"{n}: {t!r}" for n, t in live)
+
+
+def _shown(field: str) -> re.Pattern[str]:
+    """The payload of `field` as visible, escaped text (quotes may be escaped or not)."""
+    tail = (
+        "&lt;script&gt;alert(1)&lt;/script&gt;"
+        if P[field].endswith(SCRIPT)
+        else ("&gt;&lt;img src=x onerror=alert(1)&gt;")
+    )
+    quote = "" if P[field].endswith(SCRIPT) else '(?:"|&quot;|&#34;|&#x27;)'
+    return re.compile(re.escape(field) + " " + quote + re.escape(tail))
+
+
+SITE_FIELDS = [f for f in FIELDS if f not in ("pack", "alias-slug", "status")]
+
+
+def test_no_page_carries_a_live_payload(site_pages: dict[str, str]) -> None:
+    live = _live(site_pages)
+    assert not live, "\n".join(live)
+
+
+@pytest.mark.parametrize("field", SITE_FIELDS)
+def test_each_field_is_shown_as_text(site_pages: dict[str, str], field: str) -> None:
+    shown = _shown(field)
+    assert any(shown.search(text) for text in site_pages.values()), field
+
+
+def test_titles_are_escaped_in_navigation_and_title(site_pages: dict[str, str]) -> None:
+    role = site_pages["organization/roles/lead.html"]
+    title = re.search(r"<title>(.*?)</title>", role, re.S)
+    assert title and _shown("role-title").search(title.group(1))
+    cap = site_pages["capabilities/alpha.html"]
+    nav = cap[cap.index("md-nav--primary") : cap.index("md-sidebar--secondary")]
+    assert _shown("capability").search(nav) and _shown("org").search(nav)
+
+
+def test_a_theme_overrides_a_part_and_it_is_still_escaped(site_pages: dict[str, str]) -> None:
+    charter = site_pages["organization/steering-committee.html"]
+    assert '<div class="our-charter">Meets cadence' in charter
+    assert _shown("cadence").search(charter) and _shown("quorum").search(charter)
+    assert "<strong>Cadence:</strong>" not in charter
+
+
+def test_content_model_page_shows_its_placeholders(site_pages: dict[str, str]) -> None:
+    page = site_pages["about/content-model-reference.html"]
+    assert "playbooks/adoption/&lt;id&gt;.md" in page
+    assert "<id>" not in page and "adoption/.md" not in page
+
+
+def _setup(root: Path) -> tuple[pages.Site, Graph, list[Any]]:
+    config = load_config(root / "site_config.yml")
+    result = check(config)
+    g = build_graph(result.repo, config.content_dir, config.playbooks_dir)
+    site = pages.site_for(g, custom_dir=str(root / "theme"))
+    return site, g, resolve(config, g)[0]
+
+
+@pytest.mark.parametrize("pack_id", ["engineering", "practitioners"])
+def test_packs_carry_no_live_payload(injected: Path, pack_id: str) -> None:
+    site, _, packs = _setup(injected)
+    pack = next(p for p in packs if p.id == pack_id)
+    text = render_html(site, pack, injected, dt.date(2026, 7, 1))
+    live = _live({pack_id: text})
+    assert not live, "\n".join(live)
+    fields = {
+        "engineering": [
+            "pack",
+            "capability",
+            "summary",
+            "kpi-name",
+            "kpi-target",
+            "team",
+            "contact",
+            "cadence",
+            "decision",
+            "threshold",
+            "source-title",
+        ],
+        "practitioners": ["domain", "role-title", "org"],
+    }[pack_id]
+    missing = [f for f in fields if not _shown(f).search(text)]
+    assert not missing, missing
+
+
+def _html(text: str) -> str:
+    return markdown.markdown(text, extensions=["toc", "tables", "attr_list", "md_in_html"])
+
+
+def test_values_the_schema_refuses_are_escaped_all_the_same(injected: Path) -> None:
+    """A status or alias slug that check would refuse, rendered anyway (check ignored)."""
+    site, g, _ = _setup(injected)
+    plan = g.adoption[0]
+    plan.meta["status"] = P["status"]
+    alpha = g.capabilities["alpha"]
+    alpha.meta["aliases"][0]["slug"] = "old-alpha"
+    alpha.meta["aliases"].append({"slug": "x", "title": P["alias-slug"]})
+    out = {
+        "phase": _html(org_views.adoption_phase(site, plan)),
+        "index": _html(org_views.adoption_index(site)),
+        "alpha": _html(pages.render(site, alpha)),
+        **views.redirects(site),
+    }
+    live = _live(out)
+    assert not live, "\n".join(live)
+    assert 'class="fkb-status"' in out["phase"]  # an unknown status gets no class of its own
+    assert _shown("status").search(out["phase"]) and _shown("alias-slug").search(
+        out["x.html"] if "x.html" in out else out["capabilities/x.html"]
+    )
+
+
+def test_unsafe_urls_are_check_errors_and_never_links(base_repo: Path) -> None:
+    org, cap = base_repo / "playbooks/organization.yml", base_repo / "content/capabilities/alpha.md"
+    original = {org: org.read_text(), cap: cap.read_text()}
+    org.write_text(original[org].replace("https://git.example.org/kb", "javascript:alert(1)"))
+    cap.write_text(
+        original[cap].replace(
+            "https://www.finops.org/framework/capabilities/alpha/", "JavaScript:alert(2)"
+        )
+    )
+    result = check(load_config(base_repo / "site_config.yml"))
+    errors = {(d.path, d.line) for d in result.diagnostics if d.severity == "error"}
+    assert ("playbooks/organization.yml", 2) in errors
+    assert ("content/capabilities/alpha.md", 19) in errors
+    # Rendered anyway, as if check were ignored: the text stays, the link goes.
+    for path, text in original.items():
+        path.write_text(text)
+    site, g, _ = _setup(base_repo)
+    site = dataclasses.replace(site, repo_url="javascript:alert(1)")
+    alpha = g.capabilities["alpha"]
+    alpha.meta["sources"] = [{"title": "Alpha", "url": "JavaScript:alert(2)"}]
+    text = _html(pages.render(site, alpha))
+    assert "Edit our practice" in text and "Adapted from Alpha by" in text
+    assert not re.search(r"href=\"\s*javascript", text, re.I), text
