@@ -63,7 +63,13 @@ class Parts:
         """`text` (Markdown or HTML) with every placeholder replaced by its HTML."""
         if not self.html:
             return text
-        return _PLACEHOLDER.sub(lambda m: self.html[int(m.group(1))], text)
+        return _PLACEHOLDER.sub(self._part, text)
+
+    def _part(self, m: re.Match[str]) -> str:
+        # An author may write a placeholder into a page by hand: one that names no part of
+        # this page stays the comment it is.
+        i = int(m.group(1))
+        return self.html[i] if i < len(self.html) else m.group(0)
 
 
 def url_of(docs: str, directory_urls: bool) -> str:

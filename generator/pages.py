@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from . import fragments as html
 from .fragments import Parts, href, md, url_of
 from .graph import Graph, relative
@@ -39,6 +41,11 @@ class Site:
     """MkDocs' `use_directory_urls`: decides the URLs written into raw HTML."""
     parts_dirs: tuple[str, ...] = ()
     """Folders whose templates override the bundled HTML parts (a theme's `parts/`)."""
+
+    @property
+    def org_html(self) -> Markup:
+        """The organization's name as HTML, for theme templates (MkDocs' do not autoescape)."""
+        return escape(self.org_name)
 
     def edit_url(self, doc: Document) -> str:
         return (

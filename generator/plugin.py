@@ -188,7 +188,7 @@ class FinOpsPlugin(BasePlugin):  # type: ignore[type-arg]
             self.scanner.close()
 
     def on_page_context(self, context: Any, page: Any, config: Any, nav: Any) -> Any:
-        context["finops_org"] = self.site.org_name
+        context["finops_org"] = self.site.org_html
         title = self.titles.get(page.file.src_uri)
         if title is not None:  # the theme writes it as HTML; see views.titles
             page.meta["title"] = title

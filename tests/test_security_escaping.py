@@ -33,6 +33,9 @@ IMG = '"><img src=x onerror=alert(1)>'
 LIVE = ("<script>alert(", "<img src=x onerror")
 
 
+HAND = "<!-- finops-kb part 99 -->"
+
+
 def _payload(field: str, n: int) -> str:
     """A distinct value per field, alternating the two classic payloads."""
     return f"{field} {SCRIPT if n % 2 else IMG}"
@@ -108,6 +111,8 @@ def inject(root: Path) -> None:
         ("summary: The first capability.", f"summary: {_q(P['summary'])}"),
         ("title: Old Alpha", f"title: {_q(P['alias-title'])}"),
         ("- title: Alpha\n", f"- title: {_q(P['source-title'])}\n"),
+        # A placeholder of the generated parts, written by hand, names no part: kept as is.
+        ("Without it nothing else works.", "Without it nothing else works.\n\n" + HAND),
     )
     _replace(
         root, "content/domains/understand.md", ("title: Understand", f"title: {_q(P['domain'])}")
@@ -216,6 +221,15 @@ def test_a_theme_overrides_a_part_and_it_is_still_escaped(site_pages: dict[str, 
     assert '<div class="our-charter">Meets cadence' in charter
     assert _shown("cadence").search(charter) and _shown("quorum").search(charter)
     assert "<strong>Cadence:</strong>" not in charter
+
+
+def test_a_placeholder_written_by_hand_stays_a_comment(site_pages: dict[str, str]) -> None:
+    assert HAND in site_pages["capabilities/alpha.html"]
+
+
+def test_theme_templates_get_the_organization_as_html(injected: Path) -> None:
+    site, _, _ = _setup(injected)
+    assert site.org_html == "org &#34;&gt;&lt;img src=x onerror=alert(1)&gt;"
 
 
 def test_content_model_page_shows_its_placeholders(site_pages: dict[str, str]) -> None:
