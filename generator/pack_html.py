@@ -11,6 +11,7 @@ import datetime as dt
 import posixpath
 import re
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -86,67 +87,107 @@ def _capability(site: Site, pack: Pack, cap: Document) -> str:
     return "\n".join(out) + inline(attribution(site, cap))
 
 
-def chapters(site: Site, pack: Pack) -> list[Chapter]:
-    g: Graph = site.graph
+Piece = tuple[str, str, str]
+"""(title, docs-tree path its links are relative to, Markdown) of one chapter."""
+
+
+def _content_pages(g: Graph) -> tuple[dict[str, str], dict[str, Document]]:
+    """(docs-tree path -> repository path of content pages, repository path -> document)."""
     pages = {p: d for d, p in g.docs_path.items() if d.startswith(g.content_dir + "/")}
-    docs = {d.path: d for d in g.repo.documents}
+    return pages, {d.path: d for d in g.repo.documents}
+
+
+def _page(site: Site, pack: Pack, arg: Any) -> list[Piece]:
+    pages, docs = _content_pages(site.graph)
+    doc = docs[pages[arg]]
+    return [(doc.title, arg, _body(site, doc))]
+
+
+def _section(site: Site, pack: Pack, arg: Any) -> list[Piece]:
+    pages, docs = _content_pages(site.graph)
+    members = sorted(
+        (d for p, d in pages.items() if p.startswith(arg + "/")),
+        key=lambda p: (docs[p].meta.get("order", 999), docs[p].title),
+    )
+    text = "\n\n".join(f"## {md(docs[p].title)}\n\n{demote(_body(site, docs[p]))}" for p in members)
+    return [(arg.replace("-", " ").capitalize(), f"{arg}/index.md", text)]
+
+
+def _capabilities(site: Site, pack: Pack, arg: Any) -> list[Piece]:
+    g = site.graph
+    return [
+        (cap.title, g.docs_path[cap.path], _capability(site, pack, cap))
+        for cap in audience_capabilities(g, pack, arg)
+    ]
+
+
+def _raci(site: Site, pack: Pack, arg: Any) -> list[Piece]:
+    here = "organization/raci.md"
+    text = (
+        "Activities in which your roles are responsible (R), accountable (A), consulted "
+        "(C) or informed (I)."
+        + Parts(inline=True)(raci_table(site, here, audience_raci(site.graph, pack), True))
+    )
+    return [("Who does what: your activities", here, text)]
+
+
+def _charter(site: Site, pack: Pack, arg: Any) -> list[Piece]:
+    charter = site.graph.charter
+    if not charter:
+        return []
+    text = _strip_h1(org_views.charter(site, charter))
+    return [(charter.title, site.graph.docs_path[charter.path], text)]
+
+
+def _adoption(site: Site, pack: Pack, arg: Any) -> list[Piece]:
+    g, here = site.graph, "organization/adoption/index.md"
+    if not g.adoption:
+        return []
+    text = Parts(inline=True)(org_views.adoption_progress(site, here)) + "\n\n".join(
+        f"## {md(d.title)}\n\n{demote(_body(site, d))}" for d in g.adoption
+    )
+    return [("Adoption roadmap", here, text)]
+
+
+def _maturity(site: Site, pack: Pack, arg: Any) -> list[Piece]:
+    text = _strip_h1(org_views.maturity_overview(site))
+    return [("Maturity overview", "organization/maturity.md", text)]
+
+
+def _key_contacts(site: Site, pack: Pack, arg: Any) -> list[Piece]:
+    return [("Key contacts", "organization/index.md", _contacts(site, pack))]
+
+
+def _roles(site: Site, pack: Pack, arg: Any) -> list[Piece]:
+    return [
+        (
+            str(site.graph.roles[rid]["title"]),
+            f"organization/roles/{rid}.md",
+            _strip_h1(org_views.role_page(site, rid)),
+        )
+        for rid in pack.roles
+    ]
+
+
+KINDS: dict[str, Callable[[Site, Pack, Any], list[Piece]]] = {
+    "page": _page,
+    "section": _section,
+    "capabilities": _capabilities,
+    "raci": _raci,
+    "charter": _charter,
+    "adoption": _adoption,
+    "maturity": _maturity,
+    "contacts": _key_contacts,
+    "roles": _roles,
+}
+"""What each `include:` entry of a pack adds (packs.py checks the entries)."""
+
+
+def chapters(site: Site, pack: Pack) -> list[Chapter]:
     out: list[Chapter] = []
-
-    def add(title: str, where: str, text: str) -> None:
-        out.append(Chapter(f"ch{len(out) + 1}", title, where, text))
-
     for kind, arg in pack.chapters:
-        if kind == "page":
-            doc = docs[pages[arg]]
-            add(doc.title, arg, _body(site, doc))
-        elif kind == "section":
-            members = sorted(
-                (d for p, d in pages.items() if p.startswith(arg + "/")),
-                key=lambda p: (docs[p].meta.get("order", 999), docs[p].title),
-            )
-            text = "\n\n".join(
-                f"## {md(docs[p].title)}\n\n{demote(_body(site, docs[p]))}" for p in members
-            )
-            add(arg.replace("-", " ").capitalize(), f"{arg}/index.md", text)
-        elif kind == "capabilities":
-            for cap in audience_capabilities(g, pack, arg):
-                add(cap.title, g.docs_path[cap.path], _capability(site, pack, cap))
-        elif kind == "raci":
-            here = "organization/raci.md"
-            add(
-                "Who does what: your activities",
-                here,
-                "Activities in which your roles are responsible (R), accountable (A), consulted "
-                "(C) or informed (I)."
-                + Parts(inline=True)(raci_table(site, here, audience_raci(g, pack), True)),
-            )
-        elif kind == "charter" and g.charter:
-            add(
-                g.charter.title,
-                g.docs_path[g.charter.path],
-                _strip_h1(org_views.charter(site, g.charter)),
-            )
-        elif kind == "adoption" and g.adoption:
-            here = "organization/adoption/index.md"
-            text = Parts(inline=True)(org_views.adoption_progress(site, here)) + "\n\n".join(
-                f"## {md(d.title)}\n\n{demote(_body(site, d))}" for d in g.adoption
-            )
-            add("Adoption roadmap", here, text)
-        elif kind == "maturity":
-            add(
-                "Maturity overview",
-                "organization/maturity.md",
-                _strip_h1(org_views.maturity_overview(site)),
-            )
-        elif kind == "contacts":
-            add("Key contacts", "organization/index.md", _contacts(site, pack))
-        elif kind == "roles":
-            for rid in pack.roles:
-                add(
-                    str(g.roles[rid]["title"]),
-                    f"organization/roles/{rid}.md",
-                    _strip_h1(org_views.role_page(site, rid)),
-                )
+        for title, where, text in KINDS[kind](site, pack, arg) if kind in KINDS else []:
+            out.append(Chapter(f"ch{len(out) + 1}", title, where, text))
     return out
 
 
