@@ -163,6 +163,10 @@ class FinOpsPlugin(BasePlugin):  # type: ignore[type-arg]
 
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
         src = page.file.src_uri
+        # The theme and the search index take the title as HTML; see views.titles. Set here,
+        # before any plugin's on_page_context reads it.
+        if src in self.titles:
+            page.meta["title"] = self.titles[src]
         if src in self.markdown:
             return self.markdown[src]
         doc = self.by_src.get(src)
@@ -189,9 +193,6 @@ class FinOpsPlugin(BasePlugin):  # type: ignore[type-arg]
 
     def on_page_context(self, context: Any, page: Any, config: Any, nav: Any) -> Any:
         context["finops_org"] = self.site.org_html
-        title = self.titles.get(page.file.src_uri)
-        if title is not None:  # the theme writes it as HTML; see views.titles
-            page.meta["title"] = title
         return context
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:

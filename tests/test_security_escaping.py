@@ -137,7 +137,12 @@ def inject(root: Path) -> None:
         "## Overview\n\nWhat is spent, by whom.\n",
         "utf-8",
     )
-    _replace(root, "site_config.yml", ("title: FinOps for engineers", f"title: {_q(P['pack'])}"))
+    _replace(
+        root,
+        "site_config.yml",
+        ("title: FinOps for engineers", f"title: {_q(P['pack'])}"),
+        ("plugins:\n", "plugins:\n  - search\n"),  # its index is read as HTML by the browser
+    )
 
 
 OVERRIDE = '<div class="our-charter">Meets {{ cadence }}; quorum {{ quorum }}</div>\n'
@@ -169,7 +174,8 @@ def site(injected: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def site_pages(site: Path) -> dict[str, str]:
-    return {str(p.relative_to(site)): p.read_text("utf-8") for p in site.rglob("*.html")}
+    files = [*site.rglob("*.html"), site / "search/search_index.json"]
+    return {str(p.relative_to(site)): p.read_text("utf-8") for p in files}
 
 
 def _live(pages: dict[str, str]) -> list[str]:
