@@ -55,18 +55,24 @@ def scan(site: Path, seen: dict[str, Refs] | None = None) -> tuple[dict[str, Ref
     return {p: r for p, r in pages.items() if p in files}, files
 
 
-def _target(base: str, href: str) -> tuple[str, str] | None:
+def target_of(base: str, href: str) -> tuple[str, str] | None:
     """(file in the site, fragment) that `href` on a page in folder `base` points to.
 
-    None for links this check does not own: other sites, mail, absolute paths, theme internals.
+    A site-absolute href (`/capabilities/x.html`) starts at the site root, and a folder URL
+    (`x/`) means its `index.html`. The file climbs (`../x`) when the href leaves the site.
+    None for links this check does not own: other sites, mail, theme internals (`#__...`).
     """
     parts = urlsplit(href)
-    if parts.scheme or parts.netloc or href.startswith(("/", "#__")) or not href:
+    if parts.scheme or parts.netloc or href.startswith(("//", "#__")) or not href:
         return None
     if not parts.path:
         return "", unquote(parts.fragment)  # same page
-    target = posixpath.normpath(posixpath.join(base, unquote(parts.path)))
-    if parts.path.endswith("/") or target == ".":
+    path = unquote(parts.path)
+    if path.startswith("/"):
+        target = posixpath.normpath(path.lstrip("/") or ".")
+    else:
+        target = posixpath.normpath(posixpath.join(base, path))
+    if path.endswith("/") or target == ".":
         target = "index.html" if target == "." else posixpath.join(target, "index.html")
     return target, unquote(parts.fragment)
 
@@ -81,7 +87,7 @@ def broken_links(site: Path, seen: dict[str, Refs] | None = None) -> list[Findin
         for href in hrefs:
             key = (base, href)
             if key not in resolved:
-                resolved[key] = _target(base, href)
+                resolved[key] = target_of(base, href)
             found = resolved[key]
             if found is None:
                 continue

@@ -1,23 +1,40 @@
 """Post-build link check over the rendered HTML: every internal link and #anchor resolves.
 
-A broken link is reported at the source file (and line) that produced the page, so a mistake in
-a template, a generated view or a Markdown file is found where it was written.
+Each broken link is reported once, at the file and line where it is written:
+
+- a link written in Markdown, at its source line, also when that text is merged into another
+  page (overlays) or shown on several pages (persona activities); found by where the link
+  points, not by searching for text, so the line is exact;
+- a link the generator wrote, at the data file entry it was made from (a role id in
+  `raci.yml`, an alias of a capability);
+- a link of the theme, at the template line that holds it.
+
+A link that `check` already reports (broken-link, broken-anchor) is not reported again.
 """
 
 from __future__ import annotations
 
 import posixpath
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from .config import Config
 from .diagnostics import Diagnostic
 from .graph import Graph
-from .linkscan import Finding, broken_links
-from .model import Document
+from .linkscan import Finding, broken_links, target_of
+from .model import DataFile, Document, KeyPath
+from .rules import links as link_rule
+
+Origin = tuple[str, int]
+"""(repository path, 1-based line) where a link is written."""
 
 
-def _page_url(docs: str, directory_urls: bool) -> str:
+def page_file(docs: str, directory_urls: bool) -> str:
+    """The file in the site that MkDocs builds from the docs-tree page `docs`."""
     if not directory_urls:
         return docs[:-3] + ".html"
     if docs == "index.md" or docs.endswith("/index.md"):
@@ -31,75 +48,224 @@ def check_site(
     config: Config,
     directory_urls: bool,
     found: list[Finding] | None = None,
+    theme_dir: Path | None = None,
 ) -> list[Diagnostic]:
     """Diagnostics for the site's broken links (`found`, or a fresh scan of `site`)."""
-    by_url: dict[str, list[Document]] = {}  # a page and the files merged into it
-    for doc in g.repo.documents:
-        if doc.path in g.docs_path:
-            by_url.setdefault(_page_url(g.docs_path[doc.path], directory_urls), []).append(doc)
-    problems = []
     if found is None:
         found = broken_links(site)
-    by_target: dict[str, list[str]] = {}
-    for page, href, _what in found:
-        by_target.setdefault(_absolute(page, href), []).append(page)
-    shared = {t for t, pages in by_target.items() if len(pages) >= 3}
-    for target in sorted(shared):
-        pages = by_target[target]
-        problems.append(
-            Diagnostic(
-                "(theme or generated part)",
-                0,
-                "site-broken-link",
-                f"`{target}` is linked from {len(pages)} pages "
-                f"({', '.join(pages[:3])}, ...) and does not exist",
-                "a link shared by many pages comes from a template in theme/ or a "
-                "generated section; fix it there",
-                severity="error",
-            )
-        )
-    for page, href, what in found:
-        if _absolute(page, href) in shared:
-            continue
-        path, line = _source_of(by_url.get(page, []), href, page)
-        code = "site-broken-link" if what == "link" else "site-broken-anchor"
-        problems.append(
-            Diagnostic(
-                path,
-                line,
-                code,
-                f"`{href}` in {page} does not resolve",
-                "fix the link in the source, or the page or heading it names",
-                severity="error",
-            )
-        )
-    return problems
-
-
-def _source_of(sources: list[Document], href: str, page: str) -> tuple[str, int]:
-    """The file and line that wrote `href`: the page's own source or a playbook merged in."""
-    for needle in _needles(href):  # most specific first, across every merged file
-        for doc in sources:
-            for i, line in enumerate(doc.body.split("\n")):
-                if needle in line:
-                    return doc.path, doc.body_line + i
-    if sources:
-        return sources[0].path, sources[0].body_line
-    return f"(generated page {page})", 0
-
-
-def _absolute(page: str, href: str) -> str:
-    path = urlsplit(href).path
-    return posixpath.normpath(posixpath.join(posixpath.dirname(page), path)) if path else page
-
-
-def _needles(href: str) -> list[str]:
-    """Strings the Markdown source of `href` contains: file and anchor, anchor, file name."""
-    parts = urlsplit(href)
-    stem = posixpath.basename(parts.path).rsplit(".", 1)[0] if parts.path else ""
-    found = [
-        f"{stem}.md#{parts.fragment}" if stem and parts.fragment else "",
-        f"#{parts.fragment}" if parts.fragment else "",
-        stem,
+    if not found:
+        return []
+    sources = _Sources(g, config, directory_urls)
+    reported = {(d.path, d.line) for d in link_rule.run(g.repo, config)}
+    # One diagnostic per place a broken link is written, whatever the pages that show it.
+    written: dict[tuple[Origin, str, tuple[str, str]], list[tuple[str, str]]] = defaultdict(list)
+    generated: dict[tuple[Origin, str, tuple[str, str]], list[str]] = defaultdict(list)
+    for page, href, what in sorted(found):
+        target = _target(page, href, what)
+        origins = sources.of(target, what)
+        if not origins:
+            origin = sources.generator_origin(page, target, theme_dir, href)
+            generated[(origin, what, target)].append(page)
+        for origin in origins:
+            if origin not in reported:
+                written[(origin, what, target)].append((page, href))
+    out = [
+        _written(origin, what, sources.shown_on(origin[0], shown))
+        for (origin, what, _target_), shown in written.items()
     ]
-    return [n for n in found if n]
+    out += [
+        _generated(origin, what, target, pages)
+        for (origin, what, target), pages in generated.items()
+    ]
+    return out
+
+
+def _target(page: str, href: str, what: str) -> tuple[str, str]:
+    """(site file, fragment) that `href` on `page` points to; no fragment for a missing file."""
+    found = target_of(posixpath.dirname(page), href)
+    if found is None:
+        return page, ""
+    return (found[0] or page), (found[1] if what == "anchor" else "")
+
+
+def _code(what: str) -> str:
+    return "site-broken-link" if what == "link" else "site-broken-anchor"
+
+
+def _written(origin: Origin, what: str, shown: tuple[str, str, int]) -> Diagnostic:
+    page, href, others = shown
+    thing = "link" if what == "link" else "anchor of the link"
+    more = f" and {others} other page{'s' * (others > 1)}" if others else ""
+    return Diagnostic(
+        origin[0],
+        origin[1],
+        _code(what),
+        f"the {thing} `{href}` does not resolve in the built site (on {page}{more})",
+        "fix the link here, or the page or heading it names; a site-absolute link (`/x.md`) "
+        "stays as written unless MkDocs' `validation: links: absolute_links` is "
+        "`relative_to_docs`",
+        severity="error",
+    )
+
+
+def _generated(origin: Origin, what: str, target: tuple[str, str], pages: list[str]) -> Diagnostic:
+    shown = ", ".join(pages[:3]) + (", ..." if len(pages) > 3 else "")
+    where = f"{len(pages)} pages" if len(pages) > 1 else "page"
+    path, line = origin
+    theme = path.endswith(".html")
+    return Diagnostic(
+        path,
+        line,
+        _code(what),
+        f"a generated link to `{_shown_target(target)}` does not resolve in the built site "
+        f"(on {where} {shown})",
+        "the link comes from this template line; fix it here"
+        if theme
+        else "the link was generated from this entry: check it, and if it is right, the "
+        "generator wrote a wrong URL (please report it)",
+        severity="error",
+    )
+
+
+def _shown_target(target: tuple[str, str]) -> str:
+    return f"{target[0]}#{target[1]}" if target[1] else target[0]
+
+
+@dataclass(slots=True)
+class _Sources:
+    """Where each internal link of the sources points in the built site."""
+
+    g: Graph
+    config: Config
+    directory_urls: bool
+    by_target: dict[tuple[str, str], list[Origin]] = field(default_factory=dict)
+    by_file: dict[str, list[Origin]] = field(default_factory=dict)
+    pages: set[str] = field(default_factory=set)
+    built: set[str] = field(default_factory=set)
+    """Site files built from a source file (the others are generated)."""
+    values: dict[str, Origin | None] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        content = self.config.content_dir + "/"
+        self.pages = set(self.g.docs_path.values())
+        self.built = {page_file(docs, self.directory_urls) for docs in self.pages}
+        for doc in self.g.repo.documents:
+            for link in doc.links:
+                target = self._site_target(doc, link.target, content)
+                if target is not None:
+                    origin = (doc.path, link.line)
+                    self.by_target.setdefault(target, []).append(origin)
+                    self.by_file.setdefault(target[0], []).append(origin)
+
+    def of(self, target: tuple[str, str], what: str) -> list[Origin]:
+        """The source lines of links to `target` (the file alone for a missing page)."""
+        if what == "anchor":
+            return self.by_target.get(target, [])
+        return self.by_file.get(target[0], [])
+
+    def _site_target(self, doc: Document, target: str, content: str) -> tuple[str, str] | None:
+        parts = urlsplit(target)
+        if parts.scheme or parts.netloc or target.startswith("\\"):
+            return None
+        if target.startswith("/"):
+            rel, anchor = link_rule.site_path(target)
+            if posixpath.splitext(rel)[1] not in ("", ".md", ".html", ".htm"):
+                return rel, anchor
+            candidates = link_rule.page_candidates(rel, parts.path.endswith("/"))
+            docs = next((c for c in candidates if c in self.pages), candidates[0])
+            return page_file(docs, self.directory_urls), anchor
+        path, anchor = link_rule.resolve(doc.path, target)
+        if path is None:
+            own = self.g.docs_path.get(doc.path)
+            return (page_file(own, self.directory_urls), anchor) if own else None
+        found = self.g.docs_path.get(path)
+        if found is None and path.startswith(content):
+            found = path[len(content) :]
+        if found is None:
+            return None
+        return (page_file(found, self.directory_urls) if found.endswith(".md") else found), anchor
+
+    def shown_on(self, path: str, pages: list[tuple[str, str]]) -> tuple[str, str, int]:
+        """(page, href, how many other pages) to name for a link written in `path`: the page
+        built from it if it shows the link, else the first."""
+        own = self.g.docs_path.get(path)
+        mine = page_file(own, self.directory_urls) if own else ""
+        page, href = next(((p, h) for p, h in pages if p == mine), pages[0])
+        return page, href, len({p for p, _h in pages}) - 1
+
+    def generator_origin(
+        self, page: str, target: tuple[str, str], theme_dir: Path | None, href: str
+    ) -> Origin:
+        """The template line or data entry a link no source file holds was made from."""
+        in_theme = _in_theme(theme_dir, href, self.config.root) if theme_dir else None
+        if in_theme:
+            return in_theme
+        words = [_stem(target[0]), target[1]]
+        if page not in self.built:
+            words.insert(0, _stem(page))  # a generated page: named after its entry
+        for word in words:
+            origin = self._value(word) if word else None
+            if origin:
+                return origin
+        return f"(generated page {page})", 0
+
+    def _value(self, word: str) -> Origin | None:
+        if word not in self.values:
+            self.values[word] = _find_value(self.g, word)
+        return self.values[word]
+
+
+def _stem(site_file: str) -> str:
+    name = site_file[: -len("/index.html")] if site_file.endswith("/index.html") else site_file
+    return posixpath.basename(name).rsplit(".", 1)[0]
+
+
+def _in_theme(theme_dir: Path, href: str, root: Path) -> Origin | None:
+    """The first template line under `theme_dir` that holds `href` (or its path)."""
+    path = urlsplit(href).path or href
+    needles = [f'"{href}"', path] if path != href else [f'"{href}"']
+    try:
+        templates = sorted(theme_dir.rglob("*.html"))
+    except OSError:
+        return None
+    for needle in needles:
+        for template in templates:
+            try:
+                lines = template.read_text("utf-8").split("\n")
+            except (OSError, UnicodeDecodeError):
+                continue
+            for i, text in enumerate(lines, 1):
+                if needle in text:
+                    return _shown_path(template, root), i
+    return None
+
+
+def _shown_path(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _find_value(g: Graph, word: str) -> Origin | None:
+    """The first data file or front-matter entry whose key or value is `word`."""
+    files: list[DataFile | Document] = [f for f in (g.repo.organization, g.repo.raci) if f]
+    for source in files + list(g.repo.documents):
+        data = source.data if isinstance(source, DataFile) else source.meta
+        for key in _paths_of(data, word, ()):
+            return source.path, source.line_of(key)
+    return None
+
+
+def _paths_of(value: Any, word: str, path: KeyPath) -> Iterator[KeyPath]:
+    """Key paths in `value` whose key or scalar value equals `word`."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == word:
+                yield path + (key,)
+            yield from _paths_of(item, word, path + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _paths_of(item, word, path + (i,))
+    elif value == word:
+        yield path
