@@ -62,7 +62,7 @@ def check_site(
     generated: dict[tuple[Origin, str, tuple[str, str]], list[str]] = defaultdict(list)
     for page, href, what in sorted(found):
         target = _target(page, href, what)
-        origins = sources.of(target, what)
+        origins = sources.of(target, what) or sources.raw_html(page, href)
         if not origins:
             origin = sources.generator_origin(page, target, theme_dir, href)
             generated[(origin, what, target)].append(page)
@@ -144,11 +144,18 @@ class _Sources:
     built: set[str] = field(default_factory=set)
     """Site files built from a source file (the others are generated)."""
     values: dict[str, Origin | None] = field(default_factory=dict)
+    by_page: dict[str, list[Document]] = field(default_factory=dict)
+    """Site file -> the source files built into it (a page and the overlay merged in)."""
+    raw: dict[str, list[Origin]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         content = self.config.content_dir + "/"
         self.pages = set(self.g.docs_path.values())
-        self.built = {page_file(docs, self.directory_urls) for docs in self.pages}
+        for doc in self.g.repo.documents:
+            if doc.path in self.g.docs_path:
+                built = page_file(self.g.docs_path[doc.path], self.directory_urls)
+                self.by_page.setdefault(built, []).append(doc)
+        self.built = set(self.by_page)
         for doc in self.g.repo.documents:
             for link in doc.links:
                 target = self._site_target(doc, link.target, content)
@@ -185,6 +192,19 @@ class _Sources:
             return None
         return (page_file(found, self.directory_urls) if found.endswith(".md") else found), anchor
 
+    def raw_html(self, page: str, href: str) -> list[Origin]:
+        """Lines of raw HTML (`<a href="...">`) that hold `href` as written: the page's own
+        sources first, else any source (text shown on several pages). MkDocs passes raw HTML
+        through unchanged, so the href is found as written."""
+        needles = (f'="{href}"', f"='{href}'")
+        for doc in self.by_page.get(page, []):
+            found = _lines_with(doc, needles)
+            if found:
+                return found
+        if href not in self.raw:
+            self.raw[href] = [o for d in self.g.repo.documents for o in _lines_with(d, needles)]
+        return self.raw[href]
+
     def shown_on(self, path: str, pages: list[tuple[str, str]]) -> tuple[str, str, int]:
         """(page, href, how many other pages) to name for a link written in `path`: the page
         built from it if it shows the link, else the first."""
@@ -213,6 +233,16 @@ class _Sources:
         if word not in self.values:
             self.values[word] = _find_value(self.g, word)
         return self.values[word]
+
+
+def _lines_with(doc: Document, needles: tuple[str, ...]) -> list[Origin]:
+    if not any(n in doc.body for n in needles):
+        return []
+    return [
+        (doc.path, doc.body_line + i)
+        for i, text in enumerate(doc.body.split("\n"))
+        if any(n in text for n in needles)
+    ]
 
 
 def _stem(site_file: str) -> str:

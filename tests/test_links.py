@@ -60,13 +60,21 @@ def test_site_broken_link_is_reported_once_at_its_source_line(
         "### Engineering\n\n- Supplies data.",
         "### Engineering\n\n- Supplies data.\n- Writes up [the\n  note](../drafts/note.md#note).",
     )
+    # Raw HTML, which MkDocs passes through as written.
+    _replace(
+        base_repo / "content/capabilities/beta.md",
+        "Fed by [Alpha](alpha.md).",
+        'Fed by [Alpha](alpha.md) and\n<a href="gone.html">an old page</a>.',
+    )
     status, found = _build(base_repo, capfd)
     overlay = (base_repo / "playbooks/capabilities/alpha.md").read_text().split("\n")
     beta = (base_repo / "content/capabilities/beta.md").read_text().split("\n")
     overlay_line = next(i for i, t in enumerate(overlay, 1) if t.startswith("Drafts:"))
     beta_line = next(i for i, t in enumerate(beta, 1) if "Writes up [the" in t)
+    raw_line = next(i for i, t in enumerate(beta, 1) if "gone.html" in t)
     assert sorted(found) == [
         f"content/capabilities/beta.md:{beta_line} site-broken-link",
+        f"content/capabilities/beta.md:{raw_line} site-broken-link",
         f"playbooks/capabilities/alpha.md:{overlay_line} site-broken-link",
     ]
     assert status == 1
