@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
+import http.server
 import re
 import shutil
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -328,3 +331,67 @@ def test_unsafe_urls_are_check_errors_and_never_links(base_repo: Path) -> None:
     text = _html(pages.render(site, alpha))
     assert "Edit our practice" in text and "Adapted from Alpha by" in text
     assert not re.search(r"href=\"\s*javascript", text, re.I), text
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+BROWSED = [
+    f"{p}.html"
+    for p in (
+        "index",
+        "capabilities/alpha",
+        "domains/understand",
+        "personas/engineering",
+        "phases/inform",
+        "organization/index",
+        "organization/roles/lead",
+        "organization/roles/engineer",
+        "organization/steering-committee",
+        "organization/adoption/index",
+        "organization/adoption/plan",
+        "organization/raci",
+        "organization/maturity",
+        "about/review-status",
+    )
+]
+"""One page per generator that shows injected data (every page shares the navigation)."""
+
+
+@pytest.mark.browser
+def test_nothing_runs_in_a_browser(site: Path) -> None:
+    """The injected site's pages, and a search listing the injected titles, in Chromium: a
+    payload that ran would open an alert dialog."""
+    from playwright.sync_api import sync_playwright
+
+    httpd = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site))
+    )
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    dialogs: list[str] = []
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=chromium, args=["--no-sandbox", "--disable-gpu"], headless=True
+            )
+            page = browser.new_page()
+            page.on("dialog", lambda d: (dialogs.append(f"{page.url}: {d.message}"), d.dismiss()))
+            for rel in BROWSED:
+                page.goto(base + rel, wait_until="load")
+            page.goto(base + "index.html")
+            page.locator("label.md-search__icon, .md-search__input").first.click()
+            # Typed key by key: the search runs on input once its index is loaded.
+            page.locator("input.md-search__input").press_sequentially("capability", delay=30)
+            page.locator(".md-search-result__item").first.wait_for(timeout=15000)
+            titles = " ".join(page.locator(".md-search-result__item h1").all_inner_texts())
+            page.wait_for_timeout(300)  # an onerror handler fires once the image fails
+            browser.close()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert not dialogs, dialogs
+    assert f"capability {IMG}" in titles  # shown as text
