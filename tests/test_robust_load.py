@@ -262,6 +262,38 @@ MUTATIONS = {
         "decision_rights: all\nx:\n  - decision: Commitments",
     ),
     "search-true": ("content/capabilities/beta.md", "title: Beta", "title: Beta\nsearch: true"),
+    # well typed, but naming what does not exist: reported, and the pages must cope
+    "raci-unknown-capability": ("playbooks/raci.yml", "capability: alpha", "capability: nope"),
+    "raci-unknown-role": ("playbooks/raci.yml", "engineer: R", "stranger: R"),
+    "overlay-unknown-capability": (
+        "playbooks/capabilities/alpha.md",
+        "capability: alpha",
+        "capability: nope",
+    ),
+    "overlay-unknown-owner": ("playbooks/capabilities/alpha.md", "owner: lead", "owner: nobody"),
+    "chair-unknown": ("playbooks/steering-committee.md", "chair: lead", "chair: nobody"),
+    "member-unknown": (
+        "playbooks/steering-committee.md",
+        "members: [lead, engineer]",
+        "members: [x]",
+    ),
+    "role-unknown-persona": ("playbooks/organization.yml", "persona: engineering", "persona: nope"),
+    "capability-unknown-domain": (
+        "content/capabilities/beta.md",
+        "domain: understand",
+        "domain: x",
+    ),
+    "capability-unknown-persona": (
+        "content/capabilities/beta.md",
+        "lead: [finops-practitioner]",
+        "lead: [nobody]",
+    ),
+    "duplicate-role": (
+        "playbooks/organization.yml",
+        "  - id: engineer",
+        "  - id: lead\n    title: Again\n    persona: engineering\n  - id: engineer",
+    ),
+    "duplicate-capability-id": ("content/capabilities/beta.md", "id: beta", "id: alpha"),
 }
 
 
