@@ -15,6 +15,9 @@ from .rules import freshness, links, raci, references, sections, urls
 
 Rule = Callable[[Repository, Config], list[Diagnostic]]
 RULES: dict[str, Rule] = {
+    # First, always: the schema stage is the gate that takes invalid documents and data entries
+    # out of the repository, so every later rule (and the graph, pages and packs) reads only
+    # valid, typed data and reports nothing that follows from an invalid file.
     "schema": lambda repo, _config: schema.run(repo),
     "sections": sections.run,
     "references": references.run,
