@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import shutil
 import signal
@@ -13,6 +14,7 @@ import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,6 +29,16 @@ from generator.ids import SLUG_PATTERN, is_slug, is_slug_path
 
 ROOT = Path(__file__).parent.parent
 PACK_CASES = sorted((Path(__file__).parent / "cases" / "packs").glob("*.yml"))
+
+
+@pytest.fixture(autouse=True)
+def mkdocs_logging_restored() -> Iterator[None]:
+    """`finops-kb build` routes MkDocs' logger to stderr and stops its propagation; put it back
+    so later tests (and their caplog) see MkDocs' records as before."""
+    logger = logging.getLogger("mkdocs")
+    saved = (logger.propagate, logger.level, list(logger.handlers))
+    yield
+    logger.propagate, logger.level, logger.handlers[:] = saved[0], saved[1], saved[2]
 
 
 def _one_error_line(err: str) -> str:
