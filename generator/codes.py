@@ -85,7 +85,7 @@ CODES: dict[str, Code] = {
     ),
     "file-too-large": Code(
         "error",
-        "A file larger than 4 MiB; it is not read.",
+        "A file larger than 2 MiB; it is not read.",
         "a 10 MB playbooks/raci.yml",
         "the matrix split per capability, or trimmed",
     ),

@@ -57,7 +57,7 @@ DATA_FILES = {"organization.yml": "organization", "raci.yml": "raci"}
 _FENCE = re.compile(r"^---[ \t]*$", re.M)
 
 
-MAX_FILE_BYTES = 4 * 1024 * 1024
+MAX_FILE_BYTES = 2 * 1024 * 1024
 """Larger files are reported, not read: no page or data file of a knowledge base comes near."""
 MAX_DEPTH = 100
 """Deepest YAML nesting built; front matter needs about five levels."""
