@@ -154,10 +154,12 @@ def _match_containers(state: _Block, line: str) -> tuple[int, str]:
             line = line[lead + 1 :]
             if line[:1] == " ":
                 line = line[1:]
-        elif line.strip() and _indent(line) < kind:
-            return depth, line
+        elif not line or line.isspace():
+            line = ""
+        elif line[:kind].isspace():
+            line = line[kind:]
         else:
-            line = line[kind:] if line.strip() else ""
+            return depth, line
     return len(state.containers), line
 
 
@@ -299,9 +301,10 @@ def _in_verbatim(state: _Block, depth: int, rest: str) -> int | None:
 def _blocks(lines: list[str]) -> tuple[_Block, list[int]]:
     state = _Block()
     words = [0] * len(lines)
+    containers = state.containers  # the same list throughout: changed in place
     for i, raw in enumerate(lines):
         line = raw.expandtabs(4) if "\t" in raw else raw
-        if not state.containers and not state.fence:
+        if not containers and not state.fence:
             rest, depth = line, 0  # the common case: top-level text
         else:
             depth, rest = _match_containers(state, line)

@@ -62,7 +62,11 @@ def check_site(
     generated: dict[tuple[Origin, str, tuple[str, str]], list[str]] = defaultdict(list)
     for page, href, what in sorted(found):
         target = _target(page, href, what)
-        origins = sources.of(target, what) or sources.raw_html(page, href)
+        origins = (
+            sources.of(target, what)
+            or sources.as_written(page, href)
+            or sources.raw_html(page, href)
+        )
         if not origins:
             origin = sources.generator_origin(page, target, theme_dir, href)
             generated[(origin, what, target)].append(page)
@@ -191,6 +195,16 @@ class _Sources:
         if found is None:
             return None
         return (page_file(found, self.directory_urls) if found.endswith(".md") else found), anchor
+
+    def as_written(self, page: str, href: str) -> list[Origin]:
+        """Links of the page's own sources written exactly as `href`: MkDocs leaves a link it
+        cannot resolve (or a site-absolute one) as written."""
+        return [
+            (doc.path, link.line)
+            for doc in self.by_page.get(page, [])
+            for link in doc.links
+            if link.target == href
+        ]
 
     def raw_html(self, page: str, href: str) -> list[Origin]:
         """Lines of raw HTML (`<a href="...">`) that hold `href` as written: the page's own

@@ -145,3 +145,27 @@ def test_suggestions_cost_the_same_whatever_the_number_of_names() -> None:
     assert suggest.suggest("zzzzzzzz.md") is None
     small = Suggester(["definition", "why-it-matters", "maturity"])
     assert small.suggest("maturty") == "maturity"
+
+
+@pytest.mark.allow_warnings  # MkDocs warns about a link it cannot resolve
+def test_overlay_reference_definitions_are_reported_at_most_once_at_their_line(
+    base_repo: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    # Both pass `check`. In the site, the relative one is re-pointed only if the merge rewrites
+    # reference definitions, and the site-absolute one only if MkDocs' `absolute_links` is
+    # `relative_to_docs`; if either stays as written it is reported once, at its definition.
+    overlay = base_repo / "playbooks/capabilities/alpha.md"
+    _replace(
+        overlay,
+        "We run the collection every night;",
+        "We run [the collection][c] every night, see [beta][b];\n\n"
+        "[c]: ../../content/capabilities/beta.md#definition\n[b]: /capabilities/beta.md\n\nThen",
+    )
+    _status, found = _build(base_repo, capfd)
+    lines = overlay.read_text().split("\n")
+    allowed = {
+        f"playbooks/capabilities/alpha.md:{i} site-broken-link"
+        for i, t in enumerate(lines, 1)
+        if t.startswith(("[c]:", "[b]:"))
+    }
+    assert len(found) == len(set(found)) and set(found) <= allowed, found
