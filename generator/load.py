@@ -214,7 +214,12 @@ def parse_yaml_checked(
             "flatten the structure",
         )
         return None, {}, [problem], []
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except UnicodeEncodeError as exc:  # lone surrogates: only text that came from elsewhere
+        line = first_line + text.count("\n", 0, exc.start)
+        problem = Diagnostic(rel, line, "yaml-syntax", "text is not valid Unicode", "retype it")
+        return None, {}, [problem], []
     try:
         node = loader.get_single_node()
         if node is None:
@@ -225,8 +230,12 @@ def parse_yaml_checked(
         return None, {}, [stop.problem], []
     except yaml.MarkedYAMLError as exc:
         return None, {}, [_syntax(exc, rel, first_line)], []
-    except yaml.YAMLError as exc:
-        return None, {}, [Diagnostic(rel, first_line, "yaml-syntax", f"YAML error: {exc}")], []
+    except yaml.YAMLError as exc:  # a character YAML does not allow (a control character)
+        at = getattr(exc, "position", None)
+        line = first_line + (text.count("\n", 0, at) if isinstance(at, int) else 0)
+        hint = 'remove control characters; write them as escapes in double quotes ("\\t")'
+        what = str(exc).split("\n", 1)[0]  # the rest names the string, not the file
+        return None, {}, [Diagnostic(rel, line, "yaml-syntax", f"YAML error: {what}", hint)], []
     finally:
         loader.dispose()
     return data, builder.lines, builder.problems, builder.broken
