@@ -55,6 +55,8 @@ def check_site(
         found = broken_links(site)
     if not found:
         return []
+    if theme_dir is None and (config.root / "theme").is_dir():
+        theme_dir = config.root / "theme"  # the usual layout, when the caller names none
     sources = _Sources(g, config, directory_urls)
     reported = {(d.path, d.line) for d in link_rule.run(g.repo, config)}
     # One diagnostic per place a broken link is written, whatever the pages that show it.
@@ -151,6 +153,7 @@ class _Sources:
     by_page: dict[str, list[Document]] = field(default_factory=dict)
     """Site file -> the source files built into it (a page and the overlay merged in)."""
     raw: dict[str, list[Origin]] = field(default_factory=dict)
+    templates: dict[Path, list[str]] | None = None
 
     def __post_init__(self) -> None:
         content = self.config.content_dir + "/"
@@ -231,7 +234,10 @@ class _Sources:
         self, page: str, target: tuple[str, str], theme_dir: Path | None, href: str
     ) -> Origin:
         """The template line or data entry a link no source file holds was made from."""
-        in_theme = _in_theme(theme_dir, href, self.config.root) if theme_dir else None
+        needles = [f'"{href}"', f"/{target[0]}", target[0]]
+        if self.templates is None:
+            self.templates = _templates(theme_dir)
+        in_theme = _in_theme(self.templates, needles, self.config.root)
         if in_theme:
             return in_theme
         words = [_stem(target[0]), target[1]]
@@ -241,7 +247,7 @@ class _Sources:
             origin = self._value(word) if word else None
             if origin:
                 return origin
-        return f"(generated page {page})", 0
+        return "(theme or generated part)", 0  # nothing holds it: one report per target
 
     def _value(self, word: str) -> Origin | None:
         if word not in self.values:
@@ -264,20 +270,23 @@ def _stem(site_file: str) -> str:
     return posixpath.basename(name).rsplit(".", 1)[0]
 
 
-def _in_theme(theme_dir: Path, href: str, root: Path) -> Origin | None:
-    """The first template line under `theme_dir` that holds `href` (or its path)."""
-    path = urlsplit(href).path or href
-    needles = [f'"{href}"', path] if path != href else [f'"{href}"']
+def _templates(theme_dir: Path | None) -> dict[Path, list[str]]:
+    """The lines of every template under `theme_dir`."""
+    found: dict[Path, list[str]] = {}
+    if theme_dir is None:
+        return found
     try:
-        templates = sorted(theme_dir.rglob("*.html"))
+        for template in sorted(theme_dir.rglob("*.html")):
+            found[template] = template.read_text("utf-8", errors="replace").split("\n")
     except OSError:
-        return None
+        return found  # an unreadable theme: its links are reported without a template line
+    return found
+
+
+def _in_theme(templates: dict[Path, list[str]], needles: list[str], root: Path) -> Origin | None:
+    """The first template line that holds one of `needles` (tried in order)."""
     for needle in needles:
-        for template in templates:
-            try:
-                lines = template.read_text("utf-8").split("\n")
-            except (OSError, UnicodeDecodeError):
-                continue
+        for template, lines in templates.items():
             for i, text in enumerate(lines, 1):
                 if needle in text:
                     return _shown_path(template, root), i
