@@ -100,7 +100,7 @@ def local_file(url: str, root: Path) -> tuple[Path | None, str]:
         return None, "not an absolute file URL"
     try:
         real = path.resolve(strict=True)
-    except (OSError, RuntimeError):
+    except (OSError, RuntimeError, ValueError):  # ValueError: a NUL byte (%00) in the path
         return None, "no such file"
     if not (real.is_relative_to(root) or _is_font(real)):
         return None, "outside the folder packs may read"

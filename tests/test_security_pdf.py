@@ -306,6 +306,7 @@ def test_strict_build_fails_on_a_refused_fetch(
         "file:///{root}/../outside.png",
         "ftp://example.org/x.png",
         "file:///{root}/%2e%2e/outside.png",
+        "file:///{root}/a%00b.png",
     ],
 )
 def test_local_file_refuses(tmp_path: Path, url: str) -> None:
