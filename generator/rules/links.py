@@ -28,7 +28,7 @@ def resolve(source: str, target: str) -> tuple[str | None, str]:
     """(repository-relative path or None for a same-page link, anchor) of a relative link.
 
     Returns ("", "") for links this function does not own: external URLs, mail, site-absolute
-    paths (see `site_page`).
+    paths (see `site_path`).
     """
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or target.startswith(("/", "\\")):
