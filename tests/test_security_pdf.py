@@ -174,7 +174,7 @@ class Attack:
 def _plant(repo: Path, outside: Path, server: str) -> None:
     """Files outside the repository and a page that reaches for them in every way we know."""
     outside.mkdir()
-    for n, name in enumerate(["abs", "climb", "link", "dirlink", "svg"]):
+    for n, name in enumerate(["abs", "climb", "link", "dirlink", "svg", "inline"]):
         # each outside picture has its own size, so the PDF says which one leaked
         (outside / f"leak-{name}.png").write_bytes(png(20 + n, 5, (0, 160, 0)))
     (outside / "leak.css").write_text('p::before { content: "LEAKED-CSS "; }\n')
@@ -211,8 +211,13 @@ def _plant(repo: Path, outside: Path, server: str) -> None:
 
 <style>@import url("file://{outside}/leak.css");</style>
 
+<svg width="30" height="10"><image href="file://{outside}/leak-inline.png" width="20"
+height="5"/></svg>
+
 <p><a rel="attachment" href="file:///etc/passwd">passwd</a>
-<a rel="attachment" href="file://{outside}/secret.txt">secret</a></p>
+<a rel="attachment" href="file://{outside}/secret.txt">secret</a>
+<link rel="attachment" href="file:///etc/passwd">
+<link rel="attachment" href="file://{outside}/secret.txt"></p>
 
 <img alt="net" src="http://{server}/net.png">
 
@@ -254,7 +259,10 @@ def attack(tmp_path_factory: pytest.TempPathFactory, server: str) -> Attack:
         ("symlink to a folder", "file://{repo}/content/assets/outdir/leak-dirlink.png"),
         ("special file", "file://{repo}/content/assets/fifo.png"),
         ("image inside an SVG", "file://{outside}/leak-svg.png"),
+        ("image inside an inline SVG", "file://{outside}/leak-inline.png"),
         ("CSS import", "file://{outside}/leak.css"),
+        # <a rel="attachment" href="file:…"> already becomes plain text in pack_html (unsafe
+        # URL); <link rel="attachment"> reaches WeasyPrint and the fetcher
         ("attachment", "file:///etc/passwd"),
         ("attachment", "file://{outside}/secret.txt"),
         ("http", "http://{server}/net.png"),
