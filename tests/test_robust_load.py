@@ -160,8 +160,13 @@ def test_mkdocs_build_does_not_publish_theme_assets_from_outside(
     outside.write_text(f"/* {OUTSIDE_TEXT} */")
     (base_repo / "theme/assets/leak.css").symlink_to(outside)
     cfg = load_config(str(base_repo / "site_config.yml"))
-    with caplog.at_level(logging.ERROR):
-        build(cfg)
+    mkdocs_log = logging.getLogger("mkdocs")  # other builds may have stopped it propagating
+    mkdocs_log.addHandler(caplog.handler)
+    try:
+        with caplog.at_level(logging.ERROR):
+            build(cfg)
+    finally:
+        mkdocs_log.removeHandler(caplog.handler)
     site = Path(cfg.site_dir)
     assert (site / "index.html").is_file()
     assert not (site / "assets/leak.css").exists()
