@@ -54,10 +54,10 @@ _ATTR = r"(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s\"'=<>`]+|'[^']*'|\"[^\"]*\")
 _OPEN_TAG = rf"<[A-Za-z][A-Za-z0-9-]*{_ATTR}*\s*/?>"
 _CLOSE_TAG = r"</[A-Za-z][A-Za-z0-9-]*\s*>"
 _HTML_ALONE = re.compile(rf"(?:{_OPEN_TAG}|{_CLOSE_TAG})[ \t]*$")
-_INLINE_HTML = re.compile(
-    rf"{_OPEN_TAG}|{_CLOSE_TAG}|<!---?>|<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<![A-Za-z][^>]*>"
-    r"|<!\[CDATA\[[\s\S]*?\]\]>"
-)
+_INLINE_TAG = re.compile(rf"{_OPEN_TAG}|{_CLOSE_TAG}")
+# Inline HTML that runs to an end marker: (start, end marker). The end is looked up with
+# `_Inline.next_end`, so a paragraph of many unclosed `<!--` is still read in linear time.
+_INLINE_SPANS = (("<!--", "-->"), ("<?", "?>"), ("<![CDATA[", "]]>"), ("<!", ">"))
 _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\x00-\x20]*)>")
 _EMAIL = re.compile(
     r"<([a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
@@ -496,8 +496,18 @@ class _Inline:
     barrier: int = 0
     """Link openers below this index are inactive: links do not nest."""
     ticks: dict[int, list[int]] | None = None
+    ends: dict[str, int] = field(default_factory=dict)
     pos: int = 0
     want_text: bool = False
+
+    def next_end(self, marker: str, at: int) -> int:
+        """The first `marker` at or after `at`, for `at` that only grow: each text is searched
+        once per marker."""
+        hit = self.ends.get(marker)
+        if hit is None or -1 < hit < at:
+            hit = self.text.find(marker, at)
+            self.ends[marker] = hit
+        return hit
 
     def flush(self, upto: int) -> None:
         if upto > self.pos and self.want_text:
@@ -576,12 +586,32 @@ def _angle(st: _Inline, j: int) -> int:
         st.out.append(target)
         st.pos = found.end()
         return found.end()
-    tag = _INLINE_HTML.match(text, j)
-    if tag:
-        st.flush(j)
-        st.pos = tag.end()
-        return tag.end()
-    return j + 1
+    end = _inline_html_end(st, j)
+    if end < 0:
+        return j + 1
+    st.flush(j)
+    st.pos = end
+    return end
+
+
+def _inline_html_end(st: _Inline, j: int) -> int:
+    """End of the inline HTML (tag, comment, processing instruction, declaration, CDATA) at
+    `j`, or -1."""
+    text = st.text
+    if text[j + 1 : j + 2] not in ("!", "?"):
+        tag = _INLINE_TAG.match(text, j)
+        return tag.end() if tag else -1
+    if text.startswith(("<!-->", "<!--->"), j):
+        return text.index(">", j) + 1
+    for start, marker in _INLINE_SPANS:
+        if text.startswith(start, j):
+            if marker == ">" and not (
+                text[j + 2 : j + 3].isascii() and text[j + 2 : j + 3].isalpha()
+            ):
+                return -1
+            hit = st.next_end(marker, j + len(start))
+            return hit + len(marker) if hit >= 0 else -1
+    return -1
 
 
 def _close_bracket(st: _Inline, j: int) -> int:

@@ -10,6 +10,7 @@ on: headings (level, anchor slug, line) and link and image targets with their li
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -148,6 +149,26 @@ def test_check_sees_each_reference_definition_once_at_its_line() -> None:
     assert links == [("x.md", 2)]
 
 
-def test_scanner_is_linear_in_nested_brackets() -> None:
-    body = "[" * 20000 + "x" + "]" * 20000 + "(y.md)\n" + "`" * 5000 + "\n" + "<" * 20000
-    read(body)  # finishes: every character is looked at a bounded number of times
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 20000 + "x" + "]" * 20000 + "(y.md)",
+        "[" * 20000 + "[a](b)" * 20000,
+        "[a](" * 20000,
+        "[a]: b\n" * 20000,
+        '[a](b "' * 20000,
+        "`a " * 20000,
+        "x <!-- " * 20000,
+        "x <? " * 20000,
+        "x <![CDATA[ " * 20000,
+        "x <!X " * 20000,
+        "<" * 20000,
+        "- a\n  > b\n" * 10000,
+    ],
+    ids=lambda body: repr(body[:8]),
+)
+def test_scanner_is_linear_on_adversarial_input(body: str) -> None:
+    start = time.perf_counter()
+    read(body)
+    # Each takes well under a second here; quadratic work would take minutes.
+    assert time.perf_counter() - start < 10
