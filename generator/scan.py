@@ -70,6 +70,7 @@ _LINK_TAIL = re.compile(r"\]\([^()\s\[\]]*(?:\s+\"[^\"\n]*\")?\)")
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 _MAX_NESTING = 32  # parentheses in a link destination, as markdown-it-py allows
 _MAX_LABEL = 999  # characters in a link label (CommonMark)
+_MAX_CONTAINERS = 32  # nested block quotes and list items; deeper markers are read as text
 _TICKS = re.compile(r"`+")
 _MARKERS = frozenset("-*+>")
 _PLAIN_DEST = re.compile(r"[^\x00-\x20\x7f()\\]*")
@@ -187,7 +188,7 @@ def _open_containers(state: _Block, rest: str) -> tuple[str, bool]:
     opened = False
     while True:
         lead = _indent(rest)
-        if lead > 3:
+        if lead > 3 or len(state.containers) >= _MAX_CONTAINERS:
             return rest, opened
         text = rest[lead:]
         if text[:1] == ">":

@@ -32,8 +32,9 @@ _md = MarkdownIt("commonmark")
 # Outside them, by design: tabs are expanded to 4-column stops before a line is read (CommonMark
 # counts a tab inside a container marker as partial columns); a link label longer than 999
 # characters and parentheses nested deeper than 32 in a destination end the link (markdown-it-py
-# has the same limits). Heading ids written with attr_list (`## Title {#id}`) are not CommonMark
-# and are read as heading text, as markdown-it-py reads them.
+# has the same limits); block quotes and list items nested deeper than 32 are read as text
+# (markdown-it-py stops at 20 by default). Heading ids written with attr_list
+# (`## Title {#id}`) are not CommonMark and are read as heading text, as markdown-it-py does.
 DIFFERENT: dict[int, str] = {}
 
 TRICKY = """Intro with a [link](a.md#x) and `[not a link](b.md)` in code.
@@ -164,6 +165,8 @@ def test_check_sees_each_reference_definition_once_at_its_line() -> None:
         "x <!X " * 20000,
         "<" * 20000,
         "- a\n  > b\n" * 10000,
+        ("- " * 1000 + "a\n") * 100,
+        ">" * 20000,
     ],
     ids=lambda body: repr(body[:8]),
 )
