@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from markdown.extensions.toc import unique
 
-from generator import graph, load, pages, views
+from generator import graph, load, pack_html, packs, pages, views
 from generator.check import check
-from generator.config import Config
+from generator.config import Config, load_config
 
 OUTSIDE_TEXT = "outside-secret-7f3a"
 
@@ -193,8 +193,10 @@ def test_unsafe_sources_leaves_theme_package_files_alone(base_repo: Path, tmp_pa
 
 
 def _render_everything(root: Path) -> None:
-    """What a build does with the checked repository, in-process: graph, views, every page."""
-    config = Config(root, today=dt.date(2026, 7, 1))
+    """What a build does with the checked repository, in-process: graph, views, every page,
+    and the HTML of every pack the site configures."""
+    config = load_config(root / "site_config.yml")
+    config.today = dt.date(2026, 7, 1)
     result = check(config)
     g = graph.build(result.repo, config.content_dir, config.playbooks_dir)
     site = pages.site_for(g)
@@ -202,6 +204,8 @@ def _render_everything(root: Path) -> None:
     views.redirects(site)
     for doc in result.repo.documents:
         pages.render(site, doc)
+    for pack in packs.resolve(config, g)[0]:
+        pack_html.render_html(site, pack, root, config.today)
 
 
 MUTATIONS = {
@@ -228,6 +232,7 @@ MUTATIONS = {
         "members: [lead, {engineer: x}]",
     ),
     "role-without-title": ("playbooks/organization.yml", "    title: Platform Engineer\n", ""),
+    "pack-role-without-title": ("playbooks/organization.yml", "    title: FinOps Lead\n", ""),
     "role-title-map": (
         "playbooks/organization.yml",
         "title: Platform Engineer",
