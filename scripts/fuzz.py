@@ -7,7 +7,8 @@ Each run mutates a scratch copy (the minimal test repository, or with --bundled-
 bundled knowledge base), runs `check --format json` in-process and generates the pages, and
 counts a breach of the contract: an exception, a status outside {0, 1, 2}, a diagnostic
 without a line, or a run over 10 s. Prints the count, the time and each failure with the
-seed that repeats it (`--seed S --runs 1 --jobs 1 --first S`).
+seed that repeats it: `--seed S --runs 1 --jobs 1` (add `--bundled-share 1` or `0` to pick the
+repository a seed from tests/test_fuzz.py ran on).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
-import random
 import sys
 import tempfile
 import time
@@ -24,24 +24,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
-from fuzzlib import BASE, ROOT, Scratch, mutate, run_check  # noqa: E402
+from fuzzlib import BASE, ROOT, Rand, Scratch, mutate, run_check  # noqa: E402
 
 
-class Rand:
-    def __init__(self, seed: int) -> None:
-        self.rng = random.Random(seed)
-
-    def integer(self, low: int, high: int) -> int:
-        return self.rng.randint(low, high)
-
-    def text(self) -> str:
-        n = self.rng.randint(0, 30)
-        return "".join(chr(self.rng.choice([self.rng.randint(32, 126), self.rng.randint(0, 0x2FFF)]))
-                       for _ in range(n))
-
-
-def worker(args: tuple[int, int, int, float]) -> tuple[int, float, list[str]]:
-    first, count, step, bundled_share = args
+def worker(args: tuple[int, int, int, float, bool]) -> tuple[int, float, list[str]]:
+    first, count, step, bundled_share, render_all = args
     top = Path(tempfile.mkdtemp(prefix="fkb-fuzz-"))
     scratches = {"base": Scratch.of(BASE, top / "base"), "bundled": Scratch.of(ROOT, top / "b")}
     failures: list[str] = []
@@ -49,17 +36,21 @@ def worker(args: tuple[int, int, int, float]) -> tuple[int, float, list[str]]:
     for n in range(count):
         seed = first + n * step
         rand = Rand(seed)
-        which = "bundled" if rand.rng.random() < bundled_share else "base"
+        # Which repository comes from the seed but not from its generator, so a seed drawn by
+        # tests/test_fuzz.py makes the same mutation here.
+        which = "bundled" if (seed * 2654435761) % 1000 < bundled_share * 1000 else "base"
         scratch = scratches[which]
         try:
             what = mutate(scratch, rand, rounds=rand.integer(1, 3))
-            outcome = run_check(scratch.root, render=seed % 4 == 0)
+            outcome = run_check(scratch.root, render=render_all or seed % 4 == 0)
         finally:
             scratch.restore()
         slowest = max(slowest, outcome.seconds)
         if outcome.problems:
-            failures.append(f"seed {seed} ({which}): {'; '.join(what)}\n    "
-                            + "\n    ".join(outcome.problems[:2]))
+            failures.append(
+                f"seed {seed} ({which}): {'; '.join(what)}\n    "
+                + "\n    ".join(outcome.problems[:2])
+            )
     return count, slowest, failures
 
 
@@ -69,11 +60,14 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--bundled-share", type=float, default=0.3)
+    ap.add_argument("--render-all", action="store_true", help="generate pages after every run")
     args = ap.parse_args()
     start = time.perf_counter()
     jobs = max(args.jobs, 1)
-    chunks = [(args.seed + j, len(range(j, args.runs, jobs)), jobs, args.bundled_share)
-              for j in range(jobs)]
+    chunks = [
+        (args.seed + j, len(range(j, args.runs, jobs)), jobs, args.bundled_share, args.render_all)
+        for j in range(jobs)
+    ]
     if jobs == 1:
         results = [worker(chunks[0])]
     else:
@@ -82,8 +76,10 @@ def main() -> int:
     runs = sum(r[0] for r in results)
     failures = [f for r in results for f in r[2]]
     seconds = time.perf_counter() - start
-    print(f"fuzz: {runs} runs from seed {args.seed} in {seconds:.0f} s on {jobs} processes; "
-          f"slowest run {max(r[1] for r in results):.2f} s; {len(failures)} failures")
+    print(
+        f"fuzz: {runs} runs from seed {args.seed} in {seconds:.0f} s on {jobs} processes; "
+        f"slowest run {max(r[1] for r in results):.2f} s; {len(failures)} failures"
+    )
     for f in failures[:50]:
         print(f)
     return 1 if failures else 0

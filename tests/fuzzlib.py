@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import random
 import re
 import shutil
 import signal
@@ -29,29 +30,117 @@ PARTS = ("content", "playbooks")
 CONFIG = "site_config.yml"
 
 VALUES = [
-    "5", "-1", "0", "1e400", ".nan", "[]", "{}", "[[a]]", "{a: 1}", "[1, {b: [2]}]", "null",
-    "~", "true", "no", "''", '"<script>alert(1)</script>"', "'\"><img src=x onerror=alert(1)>'",
-    "2026-02-30", "2026-13-01", "9999-12-31", "0001-01-01", "2026-01-01T25:00:00",
-    "!!float abc", "!!bool maybe", "!!int x", "!!timestamp nope", "!foo bar", "!!binary ===",
-    "!!python/object:os.system ls", "!!set {a, b}", "!!omap [a: 1]", "&a [*a]", "*undefined",
-    "&x {<<: *x}", "{<<: {a: 1}}", "{<<: [1, 2]}", "'../../../../etc/hostname'", "/etc/hostname",
-    "file:///etc/passwd", "javascript:alert(1)", "'x\ty'", "[1, [2, [3, [4]]]]",
-    "'" + "w" * 5000 + "'", "'ünïcödé ✓'", "'\\u0000'", '"\\x00\\x1b[31m"', "'%0A::error::x'",
-    "'a\\nb'", "x\\ny", ">\n  folded", "|\n  literal", "'{{ 7*7 }}'", "'{% raw %}'",
-    "'<!-- finops-kb part 0 -->'", "'[link](missing.md)'", "'# heading'", "'\\ud800'",
-    "'😀' ", "2", "100000000000000000000", "-0x1f", "0o777", "[crawl, walk]", "run", "crawl",
-    "{current: run, target: crawl}", "[{name: x}]", "[{}]", "[null]", "A", "R", "[R, A]",
+    "5",
+    "-1",
+    "0",
+    "1e400",
+    ".nan",
+    "[]",
+    "{}",
+    "[[a]]",
+    "{a: 1}",
+    "[1, {b: [2]}]",
+    "null",
+    "~",
+    "true",
+    "no",
+    "''",
+    '"<script>alert(1)</script>"',
+    "'\"><img src=x onerror=alert(1)>'",
+    "2026-02-30",
+    "2026-13-01",
+    "9999-12-31",
+    "0001-01-01",
+    "2026-01-01T25:00:00",
+    "!!float abc",
+    "!!bool maybe",
+    "!!int x",
+    "!!timestamp nope",
+    "!foo bar",
+    "!!binary ===",
+    "!!python/object:os.system ls",
+    "!!set {a, b}",
+    "!!omap [a: 1]",
+    "&a [*a]",
+    "*undefined",
+    "&x {<<: *x}",
+    "{<<: {a: 1}}",
+    "{<<: [1, 2]}",
+    "'../../../../etc/hostname'",
+    "/etc/hostname",
+    "file:///etc/passwd",
+    "javascript:alert(1)",
+    "'x\ty'",
+    "[1, [2, [3, [4]]]]",
+    "'" + "w" * 5000 + "'",
+    "'ünïcödé ✓'",
+    "'\\u0000'",
+    '"\\x00\\x1b[31m"',
+    "'%0A::error::x'",
+    "'a\\nb'",
+    "x\\ny",
+    ">\n  folded",
+    "|\n  literal",
+    "'{{ 7*7 }}'",
+    "'{% raw %}'",
+    "'<!-- finops-kb part 0 -->'",
+    "'[link](missing.md)'",
+    "'# heading'",
+    "'\\ud800'",
+    "'😀' ",
+    "2",
+    "100000000000000000000",
+    "-0x1f",
+    "0o777",
+    "[crawl, walk]",
+    "run",
+    "crawl",
+    "{current: run, target: crawl}",
+    "[{name: x}]",
+    "[{}]",
+    "[null]",
+    "A",
+    "R",
+    "[R, A]",
 ]
 MARKDOWN = [
-    "[x](missing.md)", "[x](../../../../etc/passwd)", "[x](/etc/passwd)", "[x](file:///etc/x)",
-    "[x](#nowhere)", "[x](alpha.md#nope)", "[x][ref]\n\n[ref]: nowhere.md", "[x\ny](a.md)",
-    "\\[x\\](y.md)", "    [x](indented.md)", "```\n[x](fenced.md)", "`[x](code.md)`",
-    "![img](missing.png)", "[x](/framework/x.html)", "<a href='javascript:alert(1)'>x</a>",
-    "<script>alert(1)</script>", "## Definition", "### Crawl", "#### Crawl", "## ",
-    "# " + "h" * 3000, "[x](<a b.md>)", "[x](a.md \"title\")", "[](", "[x](%zz.md)",
-    "<img src='file:///etc/hostname'>", "<style>@import url(file:///etc/passwd);</style>",
-    "---", "***", "> ## Quoted heading", "- ## Listed heading", "| a | b |\n|---|---|",
-    "{ #custom-id }", "[x](alpha.md#definition)", "\x00", "\u202e", "\ufeff",
+    "[x](missing.md)",
+    "[x](../../../../etc/passwd)",
+    "[x](/etc/passwd)",
+    "[x](file:///etc/x)",
+    "[x](#nowhere)",
+    "[x](alpha.md#nope)",
+    "[x][ref]\n\n[ref]: nowhere.md",
+    "[x\ny](a.md)",
+    "\\[x\\](y.md)",
+    "    [x](indented.md)",
+    "```\n[x](fenced.md)",
+    "`[x](code.md)`",
+    "![img](missing.png)",
+    "[x](/framework/x.html)",
+    "<a href='javascript:alert(1)'>x</a>",
+    "<script>alert(1)</script>",
+    "## Definition",
+    "### Crawl",
+    "#### Crawl",
+    "## ",
+    "# " + "h" * 3000,
+    "[x](<a b.md>)",
+    '[x](a.md "title")',
+    "[](",
+    "[x](%zz.md)",
+    "<img src='file:///etc/hostname'>",
+    "<style>@import url(file:///etc/passwd);</style>",
+    "---",
+    "***",
+    "> ## Quoted heading",
+    "- ## Listed heading",
+    "| a | b |\n|---|---|",
+    "{ #custom-id }",
+    "[x](alpha.md#definition)",
+    "\x00",
+    "\u202e",
+    "\ufeff",
 ]
 ENCODINGS = ["utf-16", "latin-1", "cp1252", "utf-32"]
 
@@ -62,6 +151,24 @@ class Chooser(Protocol):
     def integer(self, low: int, high: int) -> int: ...
 
     def text(self) -> str: ...
+
+
+class Rand:
+    """Choices from a seeded generator: one seed repeats a whole mutation."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+
+    def integer(self, low: int, high: int) -> int:
+        return self.rng.randint(low, high)
+
+    def text(self) -> str:
+        size = self.rng.randint(0, 30)
+        return "".join(chr(self._code()) for _ in range(size))
+
+    def _code(self) -> int:
+        code = self.rng.choice([self.rng.randint(0, 127), self.rng.randint(128, 0x2FFF)])
+        return code if not 0xD800 <= code <= 0xDFFF else 0xFFFD
 
 
 def pick(ch: Chooser, items: Sequence[Any]) -> Any:
@@ -234,7 +341,15 @@ def m_file(s: Scratch, ch: Chooser, rel: str) -> str:
 
 
 MUTATIONS: list[Callable[[Scratch, Chooser, str], str]] = [
-    m_value, m_value, m_value, m_key, m_line, m_line, m_bytes, m_size, m_file,
+    m_value,
+    m_value,
+    m_value,
+    m_key,
+    m_line,
+    m_line,
+    m_bytes,
+    m_size,
+    m_file,
 ]
 
 

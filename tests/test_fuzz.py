@@ -9,21 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fuzzlib import BASE, ROOT, Rand, Scratch, mutate, run_check
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from fuzzlib import BASE, ROOT, Scratch, mutate, run_check
-
-
-class Draw:
-    def __init__(self, data: st.DataObject) -> None:
-        self.data = data
-
-    def integer(self, low: int, high: int) -> int:
-        return int(self.data.draw(st.integers(low, high)))
-
-    def text(self) -> str:
-        return str(self.data.draw(st.text(max_size=40)))
 
 
 @pytest.fixture(scope="module")
@@ -39,30 +27,33 @@ SETTINGS = {
 }
 
 
-def _keeps_contract(scratch: Scratch, data: st.DataObject) -> None:
-    draw = Draw(data)
+def _keeps_contract(scratch: Scratch, seed: int) -> None:
+    # Hypothesis draws one seed and the mutation takes every choice from it: the draws of a
+    # mutation depend on the files it edits, which hypothesis would take for a flaky strategy.
+    # A failing seed repeats in the campaign: python scripts/fuzz.py --seed S --runs 1 --jobs 1
+    draw = Rand(seed)
     try:
         what = mutate(scratch, draw, rounds=draw.integer(1, 3))
         outcome = run_check(scratch.root, limit=10.0)
     finally:
         scratch.restore()
-    assert not outcome.problems, f"{what}\n" + "\n".join(outcome.problems)
+    assert not outcome.problems, f"seed {seed}: {what}\n" + "\n".join(outcome.problems)
 
 
 @settings(max_examples=80, **SETTINGS)  # type: ignore[arg-type]
-@given(data=st.data())
+@given(seed=st.integers(0, 2**32))
 def test_check_keeps_its_contract_on_the_minimal_repository(
-    scratches: dict[str, Scratch], data: st.DataObject
+    scratches: dict[str, Scratch], seed: int
 ) -> None:
-    _keeps_contract(scratches["base"], data)
+    _keeps_contract(scratches["base"], seed)
 
 
 @settings(max_examples=25, **SETTINGS)  # type: ignore[arg-type]
-@given(data=st.data())
+@given(seed=st.integers(0, 2**32))
 def test_check_keeps_its_contract_on_the_bundled_repository(
-    scratches: dict[str, Scratch], data: st.DataObject
+    scratches: dict[str, Scratch], seed: int
 ) -> None:
-    _keeps_contract(scratches["bundled"], data)
+    _keeps_contract(scratches["bundled"], seed)
 
 
 def test_scratch_restores_exactly(tmp_path: Path) -> None:
