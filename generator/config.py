@@ -156,6 +156,11 @@ def where(config: Config, key: KeyPath) -> str:
     return f"{config.config_file}:{config_line(config, key)}"
 
 
+# What PyYAML's safe constructors raise on a value its explicit tag rejects: `!!bool maybe`
+# (KeyError), `!!timestamp nope` (AttributeError), `!!float abc` (ValueError), ...
+_VALUE_ERRORS = (yaml.YAMLError, ValueError, TypeError, LookupError, ArithmeticError, AttributeError)
+
+
 def load_config(path: Path) -> Config:
     """Read the finops-kb options from an MkDocs config file (default `site_config.yml`).
 
@@ -169,7 +174,7 @@ def load_config(path: Path) -> Config:
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark else ""
         raise ConfigError(f"{path.name}{line}: invalid YAML: {exc.problem or exc}") from None
-    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+    except _VALUE_ERRORS as exc:
         raise ConfigError(f"{path.name}: invalid YAML value: {exc}") from None
     except RecursionError:
         raise ConfigError(f"{path.name}: YAML nested too deeply") from None
@@ -208,7 +213,7 @@ def options_lines(path: Path) -> dict[KeyPath, int]:
         raw = yaml.load(text, Loader=_TolerantLoader)  # noqa: S506 - a SafeLoader subclass
         all_lines = key_lines(text)
         prefix = _plugin_entry(raw, path.name, all_lines)[1] if isinstance(raw, dict) else None
-    except (ConfigError, yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError):
+    except (ConfigError, RecursionError, *_VALUE_ERRORS):
         return {}
     return _under(all_lines, prefix) if prefix is not None else {}
 

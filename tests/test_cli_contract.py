@@ -84,6 +84,9 @@ def test_bad_output_paths_are_one_line_and_exit_2(
         (b"site_name: x\nplugins: 5\n", "site_config.yml:2: `plugins` must be a list"),
         (b"plugins:\n  - finops-kb: 5\n", "site_config.yml:2: the finops-kb options must be"),
         (b"when: 2026-02-30\n", "invalid YAML value"),
+        (b"when: !!timestamp nope\n", "invalid YAML value"),
+        (b"when: !!bool maybe\n", "invalid YAML value"),
+        (b"when: !!int x\n", "invalid YAML value"),
         (
             b"plugins:\n  - search\n  - finops-kb:\n      review_interval_days: x\n",
             "site_config.yml:4: finops-kb option `review_interval_days` must be a whole number",
