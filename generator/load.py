@@ -594,12 +594,12 @@ def _inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def outside_link(rel: str) -> Diagnostic:
+def outside_link(rel: str, what: str = "symbolic link points") -> Diagnostic:
     return Diagnostic(
         rel,
         1,
         "outside-repository",
-        "symbolic link points outside the repository; not read or published",
+        f"{what} outside the repository; not read or published",
         "copy the file into the repository instead of linking to it",
     )
 
@@ -645,7 +645,14 @@ def find_files(root: Path, dirs: list[str]) -> tuple[list[str], list[Diagnostic]
     found: list[str] = []
     problems: list[Diagnostic] = []
     walked: set[str] = set()  # real paths of folders: in-repository links may form loops
-    stack = [d for d in reversed(dirs) if os.path.lexists(root / d)]
+    stack = []
+    for d in reversed(dirs):
+        if not os.path.lexists(root / d):
+            continue
+        if _inside(os.path.realpath(root / d), real_root):
+            stack.append(d)
+        else:  # a configured folder such as `../elsewhere`, or a link to one
+            problems.append(outside_link(d, "folder is"))
     while stack:
         rel = stack.pop()
         kind = _kind(str(root / rel), rel, real_root, problems)

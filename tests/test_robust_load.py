@@ -76,6 +76,13 @@ def test_symlink_out_of_the_repository_is_an_error_and_never_read(
     assert not any("leak" in f or "outside-dir" in f for f in result.repo.files)
 
 
+def test_content_folder_outside_the_repository_is_not_read(base_repo: Path, tmp_path: Path) -> None:
+    _outside_file(tmp_path)
+    rels, problems = load.find_files(base_repo, ["../elsewhere", "content"])
+    assert [(d.path, d.code) for d in problems] == [("../elsewhere", "outside-repository")]
+    assert rels and all(r.startswith("content/") for r in rels)
+
+
 def test_symlink_inside_the_repository_is_read(base_repo: Path) -> None:
     shared = base_repo / "shared.md"
     shared.write_text("---\nkind: page\ntitle: Shared\n---\nShared text.\n")
