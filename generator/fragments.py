@@ -83,7 +83,11 @@ def url_of(docs: str, directory_urls: bool) -> str:
 
 def href(site: Site, here: str, target: str, anchor: str = "") -> str:
     """A relative URL from the page built from `here` to the one built from `target`."""
-    base = url_of(here, site.directory_urls)
+    return href_from_url(site, url_of(here, site.directory_urls), target, anchor)
+
+
+def href_from_url(site: Site, base: str, target: str, anchor: str = "") -> str:
+    """A relative URL from the file at site URL `base` to the page built from `target`."""
     dest = url_of(target, site.directory_urls)
     rel = relpath(dest or ".", posixpath.dirname(base) or ".")
     if dest.endswith("/") or dest == "":

@@ -206,12 +206,12 @@ def redirects(site: Site) -> dict[str, str]:
         for alias in cap.meta.get("aliases") or []:
             if not isinstance(alias, dict) or not alias.get("slug"):
                 continue
-            old = f"capabilities/{alias['slug']}.md"
-            target = href(site, old, site.graph.docs_path[cap.path])
-            for dest, url in (
-                (f"capabilities/{alias['slug']}.html", target),
-                (f"capabilities/{alias['slug']}/index.html", f"../{target}"),
+            # Old URLs in both forms, whatever the site's own URL style is.
+            for dest in (
+                f"capabilities/{alias['slug']}.html",
+                f"capabilities/{alias['slug']}/index.html",
             ):
+                url = fragments.href_from_url(site, dest, site.graph.docs_path[cap.path])
                 out[dest] = render(
                     site, "redirect.html", title=cap.title, old=str(alias.get("title")), target=url
                 )

@@ -93,11 +93,6 @@ def test_link_that_check_reports_is_not_reported_again(
     assert found == ["content/capabilities/alpha.md:59 broken-link"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="views.redirects writes alias redirect URLs one folder too deep under directory "
-    "URLs (capabilities/old.html -> ../new/): the site check reports them, at the alias entry",
-)
 def test_directory_urls_build_without_false_broken_links(
     base_repo: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
