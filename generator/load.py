@@ -260,8 +260,16 @@ _MERGE = "tag:yaml.org,2002:merge"
 _PLAIN_TYPES = (str, int, float, bool, type(None))
 _SCALAR, _MAPPING = yaml.ScalarNode, yaml.MappingNode
 # What PyYAML's safe constructors raise on values their tag rejects: `!!float abc` (ValueError),
-# `!!bool maybe` (KeyError), `!!int ""` (IndexError), `2026-02-30` (ValueError), unknown tags.
-_BUILD_ERRORS = (yaml.YAMLError, ValueError, TypeError, LookupError, ArithmeticError)
+# `!!bool maybe` (KeyError), `!!int ""` (IndexError), `2026-02-30` (ValueError), unknown tags,
+# `!!timestamp nope` (AttributeError: its regex does not match and PyYAML does not check).
+_BUILD_ERRORS = (
+    yaml.YAMLError,
+    ValueError,
+    TypeError,
+    LookupError,
+    ArithmeticError,
+    AttributeError,
+)
 
 
 class _Stop(Exception):
@@ -444,8 +452,10 @@ def _why(node: Any, exc: BaseException) -> str:
     tag = _short(node.tag)
     if isinstance(exc, yaml.constructor.ConstructorError):
         return f"tag `{tag}` is not supported"
-    if tag == "!!timestamp":
+    if tag == "!!timestamp" and isinstance(exc, ValueError):  # `day is out of range`, ...
         return f"`{node.value}` is not a valid date ({exc})"
+    if tag == "!!timestamp":
+        return f"`{node.value}` is not a valid date"
     return f"`{node.value}` is not a valid `{tag}` value"
 
 
