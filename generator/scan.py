@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from html import unescape
 
@@ -738,13 +739,23 @@ def _third(heading: Heading) -> int:
     return heading[2]
 
 
+_NEWLINE = re.compile("\n")
+
+
 def _links_of(start: int, lines: list[str], out: Scanned) -> None:
     text = lines[0] if len(lines) == 1 else "\n".join(lines)
     if "[" not in text and "<" not in text:
         return
     found = _inline(text, out.definitions)
-    out.links += [(target, start + text.count("\n", 0, at)) for target, at in found.links]
-    out.uses += [(label, start + text.count("\n", 0, at)) for label, at in found.uses]
+    if len(lines) == 1:
+        out.links += [(target, start) for target, _at in found.links]
+        out.uses += [(label, start) for label, _at in found.uses]
+        return
+    # Line of each offset by bisection: counting newlines from the start for every link is
+    # quadratic in a long paragraph full of links.
+    breaks = [m.start() for m in _NEWLINE.finditer(text)]
+    out.links += [(target, start + bisect_left(breaks, at)) for target, at in found.links]
+    out.uses += [(label, start + bisect_left(breaks, at)) for label, at in found.uses]
 
 
 def scan(body: str) -> tuple[list[Heading], list[Link], list[int]]:

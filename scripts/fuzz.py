@@ -27,12 +27,12 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 from fuzzlib import BASE, ROOT, Rand, Scratch, mutate, run_check  # noqa: E402
 
 
-def worker(args: tuple[int, int, int, float, bool]) -> tuple[int, float, list[str]]:
+def worker(args: tuple[int, int, int, float, bool]) -> tuple[int, tuple[float, str], list[str]]:
     first, count, step, bundled_share, render_all = args
     top = Path(tempfile.mkdtemp(prefix="fkb-fuzz-"))
     scratches = {"base": Scratch.of(BASE, top / "base"), "bundled": Scratch.of(ROOT, top / "b")}
     failures: list[str] = []
-    slowest = 0.0
+    slowest = (0.0, "")
     for n in range(count):
         seed = first + n * step
         rand = Rand(seed)
@@ -45,7 +45,7 @@ def worker(args: tuple[int, int, int, float, bool]) -> tuple[int, float, list[st
             outcome = run_check(scratch.root, render=render_all or seed % 4 == 0)
         finally:
             scratch.restore()
-        slowest = max(slowest, outcome.seconds)
+        slowest = max(slowest, (outcome.seconds, f"seed {seed} ({which}): {'; '.join(what)}"))
         if outcome.problems:
             failures.append(
                 f"seed {seed} ({which}): {'; '.join(what)}\n    "
@@ -76,9 +76,10 @@ def main() -> int:
     runs = sum(r[0] for r in results)
     failures = [f for r in results for f in r[2]]
     seconds = time.perf_counter() - start
+    slow = max(r[1] for r in results)
     print(
         f"fuzz: {runs} runs from seed {args.seed} in {seconds:.0f} s on {jobs} processes; "
-        f"slowest run {max(r[1] for r in results):.2f} s; {len(failures)} failures"
+        f"{len(failures)} failures\nslowest run {slow[0]:.2f} s, {slow[1][:300]}"
     )
     for f in failures[:50]:
         print(f)
