@@ -10,6 +10,7 @@ diagnostics it names (a limit that is reported) or none (work that is simply lin
 - an alias bomb ("billion laughs", 10^9 values) and a merge-key bomb in front matter;
 - YAML nested 100,000 levels deep (crashes libyaml's composer when it is not refused first);
 - a 10 MB page (over the size limit), a page and a RACI matrix just under the 2 MiB limit;
+- a paragraph of 20,000 lines with a broken link on each, and 20,000 invalid RACI entries;
 - a knowledge base of about `--files` files (the synthetic one of benchmarks/synthetic.py).
 """
 
@@ -74,6 +75,19 @@ def under_limit(root: Path) -> None:
     _page(root, "big.md", PAGE + "## Part\n\n" + paragraph * count)
 
 
+def link_paragraph(root: Path) -> None:
+    """One paragraph of 20,000 lines, each with a broken link (line numbers were quadratic)."""
+    _page(root, "links.md", PAGE + "".join(f"see [x](gone-{i}.md)\n" for i in range(20_000)))
+
+
+def broken_keys(root: Path) -> None:
+    """raci.yml with an activity line repeated 20,000 times: 20,000 invalid entries."""
+    path = root / "playbooks/raci.yml"
+    lines = path.read_text("utf-8").split("\n")
+    lines[1:1] = [lines[1]] * 20_000
+    path.write_text("\n".join(lines), "utf-8")
+
+
 def big_raci(root: Path) -> None:
     """A RACI matrix just under the size limit."""
     entry = (
@@ -93,6 +107,8 @@ CASES: dict[str, tuple[Callable[[Path], None], float, list[str]]] = {
     "10 MB page": (huge, 1.0, ["file-too-large"]),
     "page just under 2 MiB": (under_limit, 3.0, []),
     "raci.yml just under 2 MiB": (big_raci, 5.0, []),
+    "20,000 links in a paragraph": (link_paragraph, 3.0, ["broken-link"]),
+    "20,000 invalid RACI entries": (broken_keys, 6.0, ["missing-key"]),
 }
 
 
