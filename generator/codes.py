@@ -58,7 +58,7 @@ CODES: dict[str, Code] = {
     "yaml-alias": Code(
         "error",
         "A YAML alias refers to the value that contains it, or aliases expand to more than "
-        "10,000 values (an \"alias bomb\"); the file is not read further.",
+        '10,000 values (an "alias bomb"); the file is not read further.',
         "a: &a [*a]",
         "base: &base {team: FinOps}\nrole: *base",
     ),
@@ -71,8 +71,7 @@ CODES: dict[str, Code] = {
     ),
     "outside-repository": Code(
         "error",
-        "A symbolic link whose target is outside the repository; it is never read or "
-        "published.",
+        "A symbolic link whose target is outside the repository; it is never read or published.",
         "content/secrets.md -> /etc/passwd",
         "content/shared.md -> ../shared/shared.md (inside the repository), or a copy",
     ),

@@ -11,6 +11,8 @@ from typing import Any
 
 import yaml
 
+from .load import YAML_VALUE_ERRORS
+
 KeyPath = tuple[Any, ...]
 DEFAULT_CONFIG = "site_config.yml"
 PLUGIN = "finops-kb"
@@ -156,11 +158,6 @@ def where(config: Config, key: KeyPath) -> str:
     return f"{config.config_file}:{config_line(config, key)}"
 
 
-# What PyYAML's safe constructors raise on a value its explicit tag rejects: `!!bool maybe`
-# (KeyError), `!!timestamp nope` (AttributeError), `!!float abc` (ValueError), ...
-_VALUE_ERRORS = (yaml.YAMLError, ValueError, TypeError, LookupError, ArithmeticError, AttributeError)
-
-
 def load_config(path: Path) -> Config:
     """Read the finops-kb options from an MkDocs config file (default `site_config.yml`).
 
@@ -174,7 +171,7 @@ def load_config(path: Path) -> Config:
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark else ""
         raise ConfigError(f"{path.name}{line}: invalid YAML: {exc.problem or exc}") from None
-    except _VALUE_ERRORS as exc:
+    except YAML_VALUE_ERRORS as exc:
         raise ConfigError(f"{path.name}: invalid YAML value: {exc}") from None
     except RecursionError:
         raise ConfigError(f"{path.name}: YAML nested too deeply") from None
@@ -213,7 +210,7 @@ def options_lines(path: Path) -> dict[KeyPath, int]:
         raw = yaml.load(text, Loader=_TolerantLoader)  # noqa: S506 - a SafeLoader subclass
         all_lines = key_lines(text)
         prefix = _plugin_entry(raw, path.name, all_lines)[1] if isinstance(raw, dict) else None
-    except (ConfigError, RecursionError, *_VALUE_ERRORS):
+    except (ConfigError, RecursionError, *YAML_VALUE_ERRORS):
         return {}
     return _under(all_lines, prefix) if prefix is not None else {}
 

@@ -262,7 +262,7 @@ _SCALAR, _MAPPING = yaml.ScalarNode, yaml.MappingNode
 # What PyYAML's safe constructors raise on values their tag rejects: `!!float abc` (ValueError),
 # `!!bool maybe` (KeyError), `!!int ""` (IndexError), `2026-02-30` (ValueError), unknown tags,
 # `!!timestamp nope` (AttributeError: its regex does not match and PyYAML does not check).
-_BUILD_ERRORS = (
+YAML_VALUE_ERRORS = (
     yaml.YAMLError,
     ValueError,
     TypeError,
@@ -368,7 +368,7 @@ class _Builder:
     def _scalar(self, node: Any, path: KeyPath) -> Any:
         try:
             value = self.loader.construct_object(node)
-        except _BUILD_ERRORS as exc:
+        except YAML_VALUE_ERRORS as exc:
             self._bad(node, path, _why(node, exc), _hint(node))
             return node.value
         if isinstance(value, (dt.date, dt.datetime)):

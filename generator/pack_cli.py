@@ -44,18 +44,24 @@ def run_packs(config_file: Path, ids: list[str], out: Path | None) -> int:
     chosen = [known[i] for i in ids] if ids else packs
     outputs.mark(out_dir)
     outputs.make_room(out_dir, [f"{p.id}{ext}" for p in chosen for ext in PACK_FILES])
-    site = site_for(g)
+    # The theme folder: `theme/pack/` overrides the pack layout, `theme/parts/` the parts.
+    site = site_for(g, custom_dir=str(config.root / "theme"))
     templates = [config.root / "theme" / "pack"]
     start = time.perf_counter()
+    refused = 0
     for n, pack in enumerate(chosen):
         print(f"\r{_bar(n, len(chosen))} rendering {pack.id}…", end="", file=sys.stderr, flush=True)
         done = render(site, pack, config, out_dir, templates)
+        refused += len(done.refused)
         print(
             f"\r{_bar(n + 1, len(chosen))} {pack.id}: {done.pages} pages in "
             f"{done.seconds:.1f} s -> {done.pdf}",
             file=sys.stderr,
         )
     print(f"finops-kb: {len(chosen)} packs in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    if refused:  # each was logged with its pack and URL as it happened
+        print(f"finops-kb: refused to fetch {refused} URL(s) into the packs", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -17,7 +17,7 @@ from . import load, nav, outputs, packs, pages, views
 from .check import Result, check
 from .codes import DEFAULTS
 from .config import ConfigError, from_options, options_lines
-from .diagnostics import Diagnostic, apply_severities
+from .diagnostics import Diagnostic, apply_severities, visible
 from .incremental import MemoryBytecodeCache, Renders, page_keys, shared_key
 from .linkscan import Scanner
 
@@ -29,6 +29,7 @@ def report(diagnostics: list[Diagnostic]) -> None:
     """Log diagnostics so `mkdocs build --strict` counts them."""
     for d in diagnostics:
         text = f"{d.path}:{d.line}: {d.code} {d.message}" + (f" ({d.hint})" if d.hint else "")
+        text = visible(text)  # a newline in a path or message must not forge a second line
         log.log(logging.ERROR if d.severity == "error" else logging.WARNING, text)
 
 
@@ -210,7 +211,9 @@ class FinOpsPlugin(BasePlugin):  # type: ignore[type-arg]
             log.info(f"pack {pack.id}: {done.pages} pages in {done.seconds:.1f} s")
         site = Path(config.site_dir)
         found = self.scanner.finish(site)
-        report(check_site(site, self.graph, self.core, config.use_directory_urls, found))
+        theme_dir = Path(config.theme.custom_dir) if config.theme.custom_dir else None
+        urls = config.use_directory_urls
+        report(check_site(site, self.graph, self.core, urls, found, theme_dir))
         if self.renders is not None:
             self.renders.done()
 
