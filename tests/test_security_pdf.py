@@ -308,16 +308,18 @@ def test_strict_build_fails_on_a_refused_fetch(
 
 @pytest.mark.allow_warnings
 def test_pack_command_fails_on_a_refused_fetch(
-    tmp_path: Path, server: str, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    server: str,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     repo = make_repo(tmp_path / "kb")
     page = repo / "content" / "pictures.md"
     page.write_text(page.read_text() + f'\n<img alt="net" src="http://{server}/pack.png">\n')
     out = tmp_path / "out"
     assert main(["-f", str(repo / "site_config.yml"), "pack", "--out", str(out)]) == 1
-    err = capsys.readouterr().err
-    assert f"pack pictures: did not fetch http://{server}/pack.png" in err
-    assert "refused to fetch 1 URL(s) into the packs" in err
+    assert f"pack pictures: did not fetch http://{server}/pack.png" in caplog.text
+    assert "refused to fetch 1 URL(s) into the packs" in capsys.readouterr().err
     assert "/pack.png" not in _Server.requests
 
 
