@@ -164,3 +164,14 @@ def test_overlay_reference_definitions_are_reported_at_most_once_at_their_line(
         if t.startswith(("[c]:", "[b]:"))
     }
     assert len(found) == len(set(found)) and set(found) <= allowed, found
+
+
+def test_site_absolute_links_work_in_the_built_site(
+    base_repo: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    page = base_repo / "content/capabilities/alpha.md"
+    page.write_text(page.read_text("utf-8") + "\nSee [beta](/capabilities/beta.md#definition).\n")
+    status, found = _build(base_repo, capfd)
+    assert (status, found) == (0, [])
+    html = (base_repo / "site/capabilities/alpha.html").read_text("utf-8")
+    assert 'href="beta.html#definition"' in html  # relative: the site also works from disk
