@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import posixpath
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -80,12 +81,24 @@ def docs_path(doc: Document, content_dir: str, playbooks_dir: str) -> str | None
 
 
 def section_text(doc: Document, heading: Heading, headings: list[Heading]) -> str:
-    """The Markdown under `heading`, up to the next heading of any level."""
-    lines = doc.body.split("\n")
-    start = heading.line - doc.body_line + 1
-    later = [h.line for h in headings if h.line > heading.line]
-    end = (later[0] - doc.body_line) if later else len(lines)
-    return "\n".join(lines[start:end]).strip()
+    """The Markdown under `heading`, up to the next heading of any level in `headings`."""
+    return _Body(doc, headings).text_under(heading)
+
+
+class _Body:
+    """A document's lines and heading lines, split once: a page may have thousands of headings,
+    and finding each one's end by scanning all of them was quadratic."""
+
+    def __init__(self, doc: Document, headings: list[Heading]) -> None:
+        self.doc = doc
+        self.lines = doc.body.split("\n")
+        self.starts = sorted(h.line for h in headings)
+
+    def text_under(self, heading: Heading) -> str:
+        start = heading.line - self.doc.body_line + 1
+        after = bisect_right(self.starts, heading.line)
+        end = self.starts[after] - self.doc.body_line if after < len(self.starts) else None
+        return "\n".join(self.lines[start:end]).strip()
 
 
 def build(repo: Repository, content_dir: str, playbooks_dir: str) -> Graph:
@@ -125,11 +138,11 @@ def build(repo: Repository, content_dir: str, playbooks_dir: str) -> Graph:
         section = next(
             (s for s in cap.sections if s.heading.text.lower() == "functional activities"), None
         )
+        body = _Body(cap, cap.headings) if section and section.children else None
         for child in section.children if section else ():
             pid = titles.get(child.heading.text.lower())
-            if pid:
-                text = section_text(cap, child.heading, cap.headings)
-                activities[pid].append(Activity(cap, child.heading, text))
+            if pid and body:
+                activities[pid].append(Activity(cap, child.heading, body.text_under(child.heading)))
     g.by_domain, g.by_phase, g.referenced_by = by_domain, by_phase, referenced
     g.activities = activities
     backlinks: dict[str, list[Document]] = defaultdict(list)

@@ -362,6 +362,32 @@ def test_identical_headings_are_linear() -> None:
     assert headings[-1].slug == "same_19999"
 
 
+def test_links_in_a_long_paragraph_are_linear_and_on_their_lines() -> None:
+    # Found by the fuzz campaign: each link's line was counted from the paragraph's start.
+    body = "".join(f"see [x](gone-{i}.md)\n" for i in range(20_000))
+    start = time.perf_counter()
+    _headings, links, _sections = load.parse_body(body, 5)
+    assert time.perf_counter() - start < 5
+    assert (links[0].line, links[-1].line) == (5, 20_004)
+    assert links[-1].target == "gone-19999.md"
+
+
+def test_thousands_of_persona_blocks_are_linear(base_repo: Path) -> None:
+    # Found by the fuzz campaign: the text under each persona heading was found by scanning
+    # every heading of the page, so 20,000 of them took minutes to gather into the graph.
+    page = base_repo / "content/capabilities/alpha.md"
+    text = page.read_text("utf-8")
+    block = "### Engineering\n\n- Supplies data.\n\n"
+    page.write_text(text.replace(block, block * 20_000), "utf-8")
+    config = Config(base_repo, today=dt.date(2026, 7, 1))
+    start = time.perf_counter()
+    result = check(config)
+    g = graph.build(result.repo, config.content_dir, config.playbooks_dir)
+    assert time.perf_counter() - start < 10
+    assert len(g.activities["engineering"]) >= 20_000
+    assert g.activities["engineering"][-1].text == "- Supplies data."
+
+
 def test_alias_bomb_and_merge_bomb_stop_quickly() -> None:
     laughs = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
     merges = ["m0: &m0 {k0: v}"]
