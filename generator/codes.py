@@ -100,6 +100,14 @@ CODES: dict[str, Code] = {
         "overlays without playbooks/organization.yml",
         "add playbooks/organization.yml",
     ),
+    "too-many-problems": Code(
+        "error",
+        "A file has more than 200 schema problems; only those are reported, and nothing in the "
+        "file is used until they are fixed.",
+        "activities:\n  - id: a\n  - id: a\n  # ... 20,000 entries pasted without their keys",
+        "activities:\n  - id: a\n    title: Allocate costs\n    capability: allocation\n"
+        "    assignments: {lead: A, analyst: R}",
+    ),
     "unknown-kind": Code(
         "error", "`kind` is not one of the content kinds.", "kind: capabilty", "kind: capability"
     ),

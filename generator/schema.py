@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
+from itertools import islice
 from typing import Any
 
 import fastjsonschema
@@ -99,21 +100,40 @@ def _dotted(path: KeyPath) -> str:
     return ".".join(str(p) for p in path) or "(top level)"
 
 
+MAX_ERRORS = 200
+"""Schema errors reported per file. A file with more is broken as a whole (20,000 pasted
+entries, say): its first problems are what to fix, and explaining the rest cost seconds."""
+
+
 def _errors(kind: str, data: dict[str, Any]) -> list[ValidationError]:
+    """Up to MAX_ERRORS + 1 schema errors: one more than are explained says there are more."""
     try:
         _fast()[kind](data)
         return []
     except fastjsonschema.JsonSchemaException:
         pass
-    return list(_validators()[kind].iter_errors(data))
+    return list(islice(_validators()[kind].iter_errors(data), MAX_ERRORS + 1))
+
+
+def _explain_all(errors: list[ValidationError], line_of: Any, rel: str) -> list[Diagnostic]:
+    problems = [d for error in errors[:MAX_ERRORS] for d in _explain(error, line_of, rel)]
+    if len(errors) > MAX_ERRORS:
+        problems.append(
+            Diagnostic(
+                rel,
+                1,
+                "too-many-problems",
+                f"more than {MAX_ERRORS} schema problems; the rest of this file is not checked "
+                "and nothing in it is used",
+                "fix the problems reported above and run `finops-kb check` again",
+            )
+        )
+    return problems
 
 
 def validate(kind: str, data: dict[str, Any], line_of: Any, rel: str) -> list[Diagnostic]:
     """Check `data` against the schema of `kind`; `line_of(path)` gives a key path's line."""
-    problems: list[Diagnostic] = []
-    for error in _errors(kind, data):
-        problems += _explain(error, line_of, rel)
-    return problems
+    return _explain_all(_errors(kind, data), line_of, rel)
 
 
 def _explain(error: ValidationError, line_of: Any, rel: str) -> list[Diagnostic]:
@@ -230,9 +250,9 @@ def _check_document(doc: Document) -> tuple[list[Diagnostic], bool]:
         line = doc.line_of(("kind",))
         return [Diagnostic(doc.path, line, "unknown-kind", f"unknown kind `{kind}`", hint)], False
     errors = _errors_of(str(kind), doc.meta, doc.broken)
-    problems = [d for error in errors for d in _explain(error, doc.line_of, doc.path)]
+    problems = _explain_all(errors, doc.line_of, doc.path)
     damaged, unknown = _sort(errors)
-    if damaged or doc.broken:
+    if damaged or doc.broken or len(errors) > MAX_ERRORS:
         return problems, False
     _strip(unknown)
     return problems, True
@@ -245,10 +265,12 @@ def validate_data(kind: str, data: DataFile) -> list[Diagnostic]:
 def _gate_data(kind: str, data: DataFile, repo: Repository) -> list[Diagnostic]:
     """Validate a data file and keep only what is valid: the rest is reported here, once."""
     errors = _errors_of(kind, data.data, data.broken)
-    problems = [d for error in errors for d in _explain(error, data.line_of, data.path)]
+    problems = _explain_all(errors, data.line_of, data.path)
     damaged, unknown = _sort(errors)
     _strip(unknown)
     entries, drop, keys = DATA_LISTS[kind], set(), set()
+    if len(errors) > MAX_ERRORS:
+        keys.add(entries)  # which entries are sound is not known: use none
     for path in damaged + data.broken:
         if len(path) >= 2 and path[0] == entries and isinstance(path[1], int):
             drop.add(path[1])
