@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +94,12 @@ class FinOpsPlugin(BasePlugin):  # type: ignore[type-arg]
         )
         self.markdown: dict[str, str] = {}
         self.parts: dict[str, pages.Parts] = {}
+        content = self.core.content_dir + "/"
+        self.invalid = {
+            doc.path[len(content) :]: escape(_plain_title(doc))
+            for doc in self.result.repo.invalid
+            if doc.path.startswith(content)
+        }
         self.by_src = {
             path: doc
             for doc in self.result.repo.documents
@@ -168,6 +175,10 @@ class FinOpsPlugin(BasePlugin):  # type: ignore[type-arg]
         # before any plugin's on_page_context reads it.
         if src in self.titles:
             page.meta["title"] = self.titles[src]
+        if src in self.invalid:  # only in serve: a build stops on check errors
+            # MkDocs and Material read a page's front matter themselves (`hide`, `template`,
+            # `tags`) and crash on a wrong shape that check reported; preview it without.
+            page.meta = {"title": self.invalid[src]}
         if src in self.markdown:
             return self.markdown[src]
         doc = self.by_src.get(src)
@@ -216,6 +227,11 @@ class FinOpsPlugin(BasePlugin):  # type: ignore[type-arg]
         report(check_site(site, self.graph, self.core, urls, found, theme_dir))
         if self.renders is not None:
             self.renders.done()
+
+
+def _plain_title(doc: Any) -> str:
+    title = doc.meta.get("title")
+    return title if isinstance(title, str) and title else doc.stem
 
 
 def _answer(value: bool) -> Callable[[], bool]:

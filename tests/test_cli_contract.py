@@ -479,6 +479,23 @@ def test_serve_keeps_rendering_with_errors(base_repo: Path) -> None:
             config.plugins.on_config(config)
 
 
+@pytest.mark.allow_warnings  # the preview logs what check found
+@pytest.mark.parametrize("key", ["hide: 5", "template: 5", "tags: 5", "title: [a, b]"])
+def test_serve_previews_a_page_whose_theme_keys_are_wrong(base_repo: Path, key: str) -> None:
+    """MkDocs and Material read these keys themselves and crash on a wrong shape; check reports
+    it, and the preview renders the page without its front matter instead of crashing."""
+    from mkdocs.commands import build as mkdocs_build
+    from mkdocs.config import load_config as mkdocs_config
+
+    page = base_repo / "content/capabilities/beta.md"
+    page.write_text(page.read_text().replace("title: Beta\n", f"title: Beta\n{key}\n", 1))
+    config = mkdocs_config(str(base_repo / "site_config.yml"))
+    config.plugins.on_startup(command="serve", dirty=False)
+    mkdocs_build.build(config, serve_url="http://127.0.0.1:8000/")
+    html = (base_repo / "site/capabilities/beta.html").read_text("utf-8")
+    assert "<title>Beta" in html and 'id="definition"' in html
+
+
 def test_packs_with_path_like_ids_are_never_rendered(base_repo: Path, capsys) -> None:
     cfg = base_repo / "site_config.yml"
     cfg.write_text(cfg.read_text().replace("- id: engineering", "- id: ../../content/x"))
