@@ -5,7 +5,6 @@ that are slugs; configuration errors at their config line; `build` stops when `c
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import os
 import shutil
@@ -13,19 +12,15 @@ import signal
 import subprocess
 import sys
 import time
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
 
-from generator import diagnostics as fmt
 from generator.check import check
 from generator.cli import main
 from generator.config import load_config
-from generator.diagnostics import Diagnostic
-from generator.ids import SLUG_PATTERN, is_slug, is_slug_path
 
 ROOT = Path(__file__).parent.parent
 PACK_CASES = sorted((Path(__file__).parent / "cases" / "packs").glob("*.yml"))
@@ -244,148 +239,6 @@ def test_ctrl_c_sigint_is_exit_130_without_traceback(base_repo: Path) -> None:
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 130
     assert err.decode().strip() == "finops-kb: interrupted"
-
-
-# --- Machine outputs cannot be forged ---------------------------------------------------------
-
-NASTY = "".join(chr(c) for c in range(0x20)) + "\x7f\x85\u2028\u2029\ufffe\uffff\udcff\ud800"
-FORGE = "x\n::error file=forged.md,line=1::injected\r\n%0A"
-
-
-def _nasty_diagnostics() -> list[Diagnostic]:
-    return [
-        Diagnostic(f"content/{FORGE}.md", 3, "broken-link", FORGE, FORGE, "error"),
-        Diagnostic(f"content/{NASTY}.md", 1, "yaml-syntax", NASTY, NASTY, "warning"),
-        Diagnostic("a,b:c%.md", 2, "broken-link", "m", "", "error"),
-    ]
-
-
-def test_github_annotations_cannot_be_forged() -> None:
-    text = fmt.to_github(_nasty_diagnostics())
-    lines = text.split("\n")
-    assert len(lines) == 3 and all(line.startswith(("::error ", "::warning ")) for line in lines)
-    assert "\r" not in text and not any(line.startswith("::error file=forged") for line in lines)
-    # Properties: `,` and `:` end a property, `%` starts an escape (GitHub's toolkit rules).
-    assert lines[2].startswith("::error file=a%2Cb%3Ac%25.md,line=2,col=1,title=broken-link::m")
-    assert "%0A%3A%3Aerror file=forged.md%2Cline=1" in lines[0]
-    assert "::x%0A::error file=forged.md,line=1::injected%0D%0A%250A (hint: " in lines[0]
-    text.encode("utf-8")  # lone surrogates do not reach the output
-
-
-def test_junit_is_valid_xml_for_any_text() -> None:
-    ds = _nasty_diagnostics()
-    for strict in (False, True):
-        xml = fmt.to_junit(ds, ["content/ok.md", f"content/{NASTY}.md"], 0.5, strict=strict)
-        root = ET.fromstring(xml.encode("utf-8"))
-        names = [t.get("name") for t in root.iter("testcase")]
-        assert "content/ok.md" in names and len(names) == 4
-        failure = "".join(f.text or "" for f in root.iter("failure"))
-        assert "::error file=forged.md" in failure  # shown as text, on one line with its path
-        assert "\\x00" in xml and "\\ufffe" in xml and "\\udcff" in xml
-
-
-def test_junit_strict_counts_warnings_as_failures(base_repo: Path, tmp_path: Path) -> None:
-    cfg = str(base_repo / "site_config.yml")
-    report = tmp_path / "junit.xml"
-    late = ["--today", "2028-01-01", "--format", "junit", "-o", str(report)]  # overdue warnings
-    assert main(["-f", cfg, "check", *late]) == 0
-    suite = ET.parse(report).getroot().find("testsuite")
-    assert suite is not None and suite.get("failures") == "0"
-    assert main(["-f", cfg, "check", "--strict", *late]) == 1
-    suite = ET.parse(report).getroot().find("testsuite")
-    assert suite is not None and int(suite.get("failures") or 0) > 0
-    assert len(list(suite.iter("failure"))) == int(suite.get("failures") or 0)
-
-
-def test_text_format_keeps_one_line_per_diagnostic() -> None:
-    for d in _nasty_diagnostics():
-        text = d.format()
-        assert len(text.splitlines()) == (2 if d.hint else 1), text
-        text.encode("utf-8")
-    assert "content/x\\n::error file=forged.md" in _nasty_diagnostics()[0].format()
-
-
-def test_file_name_with_a_newline_is_one_diagnostic_in_every_format(
-    base_repo: Path, capsys
-) -> None:
-    (base_repo / f"content/{FORGE.replace('%', 'p')}.md").write_text("no front matter\n")
-    (base_repo / "content/\udcff.md").write_bytes(b"no front matter\n")
-    cfg = str(base_repo / "site_config.yml")
-    assert main(["-f", cfg, "check", "--today", "2026-07-01"]) == 1
-    out = capsys.readouterr().out.splitlines()
-    assert sum(" error missing-front-matter " in line for line in out) == 2
-    assert main(["-f", cfg, "check", "--format", "github", "--today", "2026-07-01"]) == 1
-    out = capsys.readouterr().out.splitlines()
-    assert len(out) == 2 and all(line.startswith("::error file=content/") for line in out)
-    assert main(["-f", cfg, "check", "--format", "junit", "--today", "2026-07-01"]) == 1
-    ET.fromstring(capsys.readouterr().out.encode("utf-8", "backslashreplace"))
-    assert main(["-f", cfg, "check", "--format", "json", "--today", "2026-07-01"]) == 1
-    assert json.loads(capsys.readouterr().out)["errors"] == 2
-
-
-# --- Ids are slugs ----------------------------------------------------------------------------
-
-
-def test_one_slug_pattern_shared_with_the_schemas() -> None:
-    common = json.loads((ROOT / "generator/schemas/common.json").read_text())
-    assert common["$defs"]["id"]["pattern"] == SLUG_PATTERN
-    assert common["$defs"]["ref"]["pattern"] == SLUG_PATTERN
-    for good in ("a", "cost-allocation", "2024", "finops-2-0"):
-        assert is_slug(good)
-    for bad in ("", "A", "a_b", "-a", "a-", "a--b", "../x", "a/b", ".x", "a\n", "é", 5, None):
-        assert not is_slug(bad)
-    assert is_slug_path("framework/glossary")
-    for bad in ("x/../../..", "/etc/x", "a//b", "a/", "./a", "a/.hidden"):
-        assert not is_slug_path(bad)
-
-
-@pytest.mark.parametrize(
-    "kind,ident",
-    [
-        ("page", "x/../../.."),
-        ("page", "../outside"),
-        ("page", "/tmp/abs"),
-        ("page", "a//b"),
-        ("page", "what-is-it.md"),
-        ("capability", "../x"),
-        ("capability", "Foo"),
-        ("capability", "a/b"),
-        ("overlay", "../../x"),
-        ("adoption-phase", ".hidden"),
-        ("capability", "alpha"),  # exists: never overwritten
-        ("overlay", "alpha"),
-    ],
-)
-def test_new_refuses_bad_or_existing_ids_and_writes_nothing(
-    base_repo: Path, capsys, kind: str, ident: str
-) -> None:
-    before = _files(base_repo.parent)
-    assert main(["-f", str(base_repo / "site_config.yml"), "new", kind, ident]) == 2
-    _one_error_line(capsys.readouterr().err)
-    assert _files(base_repo.parent) == before
-
-
-def test_new_page_in_a_sub_folder_and_quoted_ids(base_repo: Path, capsys) -> None:
-    cfg = str(base_repo / "site_config.yml")
-    assert main(["-f", cfg, "new", "page", "guides/tagging-policy"]) == 0
-    assert (base_repo / "content/guides/tagging-policy.md").is_file()
-    assert main(["-f", cfg, "new", "capability", "2024"]) == 0
-    front = (base_repo / "content/capabilities/2024.md").read_text().split("---")[1]
-    assert yaml.safe_load(front)["id"] == "2024"  # a string, as the schema wants
-    assert main(["-f", cfg, "new", "page", "guides/tagging-policy"]) == 2
-
-
-def test_new_never_follows_a_symlink_out(base_repo: Path, tmp_path: Path, capsys) -> None:
-    outside = tmp_path / "outside"
-    outside.mkdir()
-    (base_repo / "content/ext").symlink_to(outside)
-    (base_repo / "content/capabilities/dangling.md").symlink_to(tmp_path / "nowhere.md")
-    cfg = str(base_repo / "site_config.yml")
-    assert main(["-f", cfg, "new", "page", "ext/x"]) == 2
-    assert "outside content/" in _one_error_line(capsys.readouterr().err)
-    assert main(["-f", cfg, "new", "capability", "dangling"]) == 2
-    assert "already exists" in _one_error_line(capsys.readouterr().err)
-    assert list(outside.iterdir()) == [] and not (tmp_path / "nowhere.md").exists()
 
 
 # --- Pack configuration: every problem at its config line -------------------------------------

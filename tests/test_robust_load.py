@@ -4,10 +4,7 @@ later stages: each ends in a diagnostic at its file, never a traceback or a hang
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import os
 import random
-import socket
 import time
 from pathlib import Path
 
@@ -18,187 +15,13 @@ from generator import graph, load, pack_html, packs, pages, views
 from generator.check import check
 from generator.config import Config, load_config
 
-OUTSIDE_TEXT = "outside-secret-7f3a"
-
 
 def _codes(root: Path) -> list[str]:
     result = check(Config(root, today=dt.date(2026, 7, 1)))
     return sorted(f"{d.path}:{d.line} {d.code}" for d in result.diagnostics)
 
 
-def _outside_file(tmp_path: Path, name: str = "secret.md") -> Path:
-    target = tmp_path / "elsewhere" / name
-    target.parent.mkdir(exist_ok=True)
-    target.write_text(f"---\nkind: page\ntitle: Secret\n---\n{OUTSIDE_TEXT}\n")
-    return target
-
-
-# -- files that must not be read -------------------------------------------------------------
-
-
-def test_fifo_is_skipped_with_a_diagnostic(base_repo: Path) -> None:
-    os.mkfifo(base_repo / "content/x.md")
-    start = time.perf_counter()
-    assert _codes(base_repo) == ["content/x.md:1 special-file"]
-    assert time.perf_counter() - start < 10
-
-
-def test_socket_is_skipped_with_a_diagnostic(base_repo: Path) -> None:
-    path = base_repo / "content/s.md"
-    if len(str(path)) > 100:  # AF_UNIX paths are limited to about 107 bytes
-        pytest.skip("temporary folder path too long for a socket")
-    with socket.socket(socket.AF_UNIX) as sock:
-        sock.bind(str(path))
-        assert _codes(base_repo) == ["content/s.md:1 special-file"]
-
-
-def test_special_file_read_directly_does_not_block(base_repo: Path) -> None:
-    """A file replaced by a FIFO between listing and reading is refused, not waited on."""
-    os.mkfifo(base_repo / "content/late.md")
-    text, problems = load.read_text(base_repo, "content/late.md")
-    assert text is None and [p.code for p in problems] == ["special-file"]
-
-
-def test_symlink_out_of_the_repository_is_an_error_and_never_read(
-    base_repo: Path, tmp_path: Path
-) -> None:
-    (base_repo / "content/leak.md").symlink_to(_outside_file(tmp_path))
-    (base_repo / "content/logo.png").symlink_to(_outside_file(tmp_path, "logo.png"))
-    (base_repo / "content/outside-dir").symlink_to(tmp_path / "elsewhere")
-    result = check(Config(base_repo, today=dt.date(2026, 7, 1)))
-    got = sorted(f"{d.path}:{d.line} {d.code}" for d in result.diagnostics)
-    assert got == [
-        "content/leak.md:1 outside-repository",
-        "content/logo.png:1 outside-repository",
-        "content/outside-dir:1 outside-repository",
-    ]
-    assert all(OUTSIDE_TEXT not in d.body for d in result.repo.documents)
-    assert not any("leak" in f or "outside-dir" in f for f in result.repo.files)
-
-
-def test_content_folder_outside_the_repository_is_not_read(base_repo: Path, tmp_path: Path) -> None:
-    _outside_file(tmp_path)
-    rels, problems = load.find_files(base_repo, ["../elsewhere", "content"])
-    assert [(d.path, d.code) for d in problems] == [("../elsewhere", "outside-repository")]
-    assert rels and all(r.startswith("content/") for r in rels)
-
-
-def test_symlink_inside_the_repository_is_read(base_repo: Path) -> None:
-    shared = base_repo / "shared.md"
-    shared.write_text("---\nkind: page\ntitle: Shared\n---\nShared text.\n")
-    (base_repo / "content/shared.md").symlink_to(shared)
-    assert _codes(base_repo) == []
-
-
-def test_symlinked_folder_loop_ends(base_repo: Path) -> None:
-    (base_repo / "content/loop").symlink_to(base_repo / "content")
-    assert _codes(base_repo) == []
-
-
-def test_broken_symlink_is_reported(base_repo: Path) -> None:
-    (base_repo / "content/gone.md").symlink_to(base_repo / "content/nowhere.md")
-    assert _codes(base_repo) == ["content/gone.md:1 unreadable-file"]
-
-
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions")
-def test_unreadable_file_is_reported(base_repo: Path) -> None:
-    page = base_repo / "content/locked.md"
-    page.write_text("---\nkind: page\ntitle: Locked\n---\n")
-    page.chmod(0)
-    try:
-        assert _codes(base_repo) == ["content/locked.md:1 unreadable-file"]
-    finally:
-        page.chmod(0o644)
-
-
-def test_path_too_long_is_reported(base_repo: Path) -> None:
-    """ENAMETOOLONG, which fails for root too: a folder chain longer than PATH_MAX."""
-    fd = os.open(base_repo / "content", os.O_RDONLY)
-    try:
-        for _ in range(20):
-            os.mkdir("d" * 250, dir_fd=fd)
-            inner = os.open("d" * 250, os.O_RDONLY, dir_fd=fd)
-            os.close(fd)
-            fd = inner
-        os.close(os.open("deep.md", os.O_CREAT | os.O_WRONLY, 0o644, dir_fd=fd))
-    finally:
-        os.close(fd)
-    got = _codes(base_repo)
-    assert len(got) == 1 and got[0].endswith(":1 unreadable-file"), got
-
-
-def test_file_that_vanished_after_listing_is_reported(base_repo: Path) -> None:
-    rels, problems = load.find_files(base_repo, ["content"])
-    assert "content/capabilities/beta.md" in rels and not problems
-    (base_repo / "content/capabilities/beta.md").unlink()
-    text, found = load.read_text(base_repo, "content/capabilities/beta.md")
-    assert text is None
-    assert [(d.code, d.line) for d in found] == [("unreadable-file", 1)]
-    assert "disappeared" in found[0].message
-
-
-def test_oversized_file_is_reported_without_reading_it(base_repo: Path) -> None:
-    big = base_repo / "content/big.md"
-    big.write_text("---\nkind: page\ntitle: Big\n---\n" + "word " * 2_200_000)
-    start = time.perf_counter()
-    assert _codes(base_repo) == ["content/big.md:1 file-too-large"]
-    assert time.perf_counter() - start < 5
-
-
-# -- plain `mkdocs build` with the plugin ------------------------------------------------------
-
-
-def _without_packs(root: Path) -> None:
-    cfg = root / "site_config.yml"
-    text = cfg.read_text()
-    cfg.write_text(text[: text.index("      packs:")])
-
-
-@pytest.mark.allow_warnings
-def test_mkdocs_build_does_not_publish_theme_assets_from_outside(
-    base_repo: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    _without_packs(base_repo)
-    outside = tmp_path / "elsewhere" / "leak.css"
-    outside.parent.mkdir()
-    outside.write_text(f"/* {OUTSIDE_TEXT} */")
-    (base_repo / "theme/assets/leak.css").symlink_to(outside)
-    cfg = load_config(str(base_repo / "site_config.yml"))
-    mkdocs_log = logging.getLogger("mkdocs")  # other builds may have stopped it propagating
-    mkdocs_log.addHandler(caplog.handler)
-    try:
-        with caplog.at_level(logging.ERROR):
-            build(cfg)
-    finally:
-        mkdocs_log.removeHandler(caplog.handler)
-    site = Path(cfg.site_dir)
-    assert (site / "index.html").is_file()
-    assert not (site / "assets/leak.css").exists()
-    assert not any(OUTSIDE_TEXT in p.read_text("utf-8", "replace") for p in site.rglob("*.css"))
-    assert any("outside-repository" in r.getMessage() for r in caplog.records)
-
-
-def test_unsafe_sources_leaves_theme_package_files_alone(base_repo: Path, tmp_path: Path) -> None:
-    (base_repo / "content/leak.md").symlink_to(_outside_file(tmp_path))
-    os.mkfifo(base_repo / "content/pipe.md")
-    package_file = tmp_path / "elsewhere" / "material.css"  # a theme's own file, not ours
-    package_file.write_text("body {}")
-    content = base_repo / "content"
-    sources = [str(content / "leak.md"), str(content / "pipe.md"), str(package_file)]
-    sources.append(str(content / "capabilities/alpha.md"))
-    found = load.unsafe_sources(base_repo, sources, [str(content)])
-    assert {k: d.code for k, d in found.items()} == {
-        str(content / "leak.md"): "outside-repository",
-        str(content / "pipe.md"): "special-file",
-    }
-
-
 # -- data that must not reach the later stages ---------------------------------------------
-
-
 def _render_everything(root: Path) -> None:
     """What a build does with the checked repository, in-process: graph, views, every page,
     and the HTML of every pack the site configures."""
