@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from kb import copy_base
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
@@ -17,13 +18,17 @@ ROOT = Path(__file__).parent.parent
 @pytest.fixture
 def base_repo(tmp_path: Path) -> Path:
     """A copy of the minimal valid knowledge base, safe to modify."""
-    dest = tmp_path / "kb"
-    shutil.copytree(CASES / "base", dest)
-    theme = dest / "theme"
-    shutil.copytree(ROOT / "theme", theme)
-    cfg = dest / "site_config.yml"
-    cfg.write_text(cfg.read_text().replace("../../../theme", "theme"))
-    return dest
+    return copy_base(tmp_path / "kb")
+
+
+@pytest.fixture(autouse=True)
+def mkdocs_logging_restored() -> Iterator[None]:
+    """`finops-kb build` routes MkDocs' logger to stderr and stops its propagation; put it back
+    so later tests (and their caplog) see MkDocs' records as before."""
+    logger = logging.getLogger("mkdocs")
+    saved = (logger.propagate, logger.level, list(logger.handlers))
+    yield
+    logger.propagate, logger.level, logger.handlers[:] = saved[0], saved[1], saved[2]
 
 
 @pytest.fixture(autouse=True)

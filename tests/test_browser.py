@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from generator.site import build
 
@@ -84,9 +85,16 @@ def page(browser, server: str) -> Iterator[object]:
 def test_search_finds_a_capability_by_its_old_name(page, server: str) -> None:
     page.goto(server + "index.html")
     page.locator("label.md-search__icon, .md-search__input").first.click()
-    page.fill("input.md-search__input", "workload optimization")
-    result = page.locator(".md-search-result__item").first
-    result.wait_for(timeout=15000)
+    box, result = page.locator("input.md-search__input"), page.locator(".md-search-result__item")
+    for _attempt in range(6):  # a query typed before the index has loaded finds nothing
+        box.fill("")
+        box.press_sequentially("workload optimization", delay=20)
+        try:
+            result.first.wait_for(timeout=3000)
+            break
+        except PlaywrightTimeout:
+            continue
+    result.first.wait_for(timeout=3000)
     titles = " ".join(page.locator(".md-search-result__item h1").all_inner_texts())
     assert "Usage Optimization" in titles
 

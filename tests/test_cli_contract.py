@@ -5,18 +5,17 @@ that are slugs; configuration errors at their config line; `build` stops when `c
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
+from kb import apply_case, one_error_line
 
 from generator.check import check
 from generator.cli import main
@@ -24,27 +23,6 @@ from generator.config import load_config
 
 ROOT = Path(__file__).parent.parent
 PACK_CASES = sorted((Path(__file__).parent / "cases" / "packs").glob("*.yml"))
-
-
-@pytest.fixture(autouse=True)
-def mkdocs_logging_restored() -> Iterator[None]:
-    """`finops-kb build` routes MkDocs' logger to stderr and stops its propagation; put it back
-    so later tests (and their caplog) see MkDocs' records as before."""
-    logger = logging.getLogger("mkdocs")
-    saved = (logger.propagate, logger.level, list(logger.handlers))
-    yield
-    logger.propagate, logger.level, logger.handlers[:] = saved[0], saved[1], saved[2]
-
-
-def _one_error_line(err: str) -> str:
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("finops-kb: error: "), err
-    assert "Traceback" not in err
-    return lines[0]
-
-
-def _files(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
 # --- I/O and configuration errors: exit 2, one line -------------------------------------------
@@ -66,7 +44,7 @@ def test_bad_output_paths_are_one_line_and_exit_2(
     before = cfg.read_bytes()
     argv = [a.format(tmp=tmp_path, cfg=cfg) for a in args]
     assert main(["-f", str(cfg), *argv]) == 2
-    assert expected in _one_error_line(capsys.readouterr().err)
+    assert expected in one_error_line(capsys.readouterr().err)
     assert cfg.read_bytes() == before
 
 
@@ -99,7 +77,7 @@ def test_bad_config_files_are_one_line_and_exit_2(
     cfg = base_repo / "site_config.yml"
     cfg.write_bytes(content)
     assert main(["-f", str(cfg), *command.split()]) == 2
-    assert expected in _one_error_line(capsys.readouterr().err)
+    assert expected in one_error_line(capsys.readouterr().err)
     assert not (base_repo / "site").exists() and not (base_repo / "content/x.md").exists()
 
 
@@ -112,7 +90,7 @@ def test_alias_bomb_in_config_is_refused_before_mkdocs_reads_it(base_repo: Path,
     for command in ("check", "build"):
         start = time.perf_counter()
         assert main(["-f", str(cfg), command]) == 2
-        assert "site_config.yml:8: YAML aliases expand" in _one_error_line(capsys.readouterr().err)
+        assert "site_config.yml:8: YAML aliases expand" in one_error_line(capsys.readouterr().err)
         assert time.perf_counter() - start < 5
 
 
@@ -120,11 +98,11 @@ def test_config_that_is_not_a_regular_file_is_refused(base_repo: Path, capsys) -
     fifo = base_repo / "fifo.yml"
     os.mkfifo(fifo)  # reading it would block forever
     assert main(["-f", str(fifo), "check"]) == 2
-    assert "not a regular file" in _one_error_line(capsys.readouterr().err)
+    assert "not a regular file" in one_error_line(capsys.readouterr().err)
     assert main(["-f", str(base_repo), "check"]) == 2
-    _one_error_line(capsys.readouterr().err)
+    one_error_line(capsys.readouterr().err)
     assert main(["-f", str(base_repo / "nope.yml"), "check"]) == 2
-    assert "not found" in _one_error_line(capsys.readouterr().err)
+    assert "not found" in one_error_line(capsys.readouterr().err)
 
 
 def test_plugin_option_from_env_is_resolved_and_checked_at_its_line(
@@ -139,7 +117,7 @@ def test_plugin_option_from_env_is_resolved_and_checked_at_its_line(
     assert load_config(cfg).review_interval_days == 30
     monkeypatch.setenv("FINOPS_KB_DAYS", "soon")
     assert main(["-f", str(cfg), "check"]) == 2
-    line = _one_error_line(capsys.readouterr().err)
+    line = one_error_line(capsys.readouterr().err)
     assert "site_config.yml:10: finops-kb option `review_interval_days`" in line
     monkeypatch.delenv("FINOPS_KB_DAYS")
     assert load_config(cfg).review_interval_days == 365
@@ -244,19 +222,10 @@ def test_ctrl_c_sigint_is_exit_130_without_traceback(base_repo: Path) -> None:
 # --- Pack configuration: every problem at its config line -------------------------------------
 
 
-def _apply(root: Path, case: dict) -> None:
-    for rel, pairs in (case.get("replace") or {}).items():
-        text = (root / rel).read_text("utf-8")
-        for old, new in pairs:
-            assert old in text, f"case replaces text missing from {rel}: {old!r}"
-            text = text.replace(old, new, 1)
-        (root / rel).write_text(text, "utf-8")
-
-
 @pytest.mark.parametrize("case_file", PACK_CASES, ids=[c.stem for c in PACK_CASES])
 def test_pack_case(case_file: Path, base_repo: Path) -> None:
     case = yaml.safe_load(case_file.read_text("utf-8"))
-    _apply(base_repo, case)
+    apply_case(base_repo, case)
     config = load_config(base_repo / "site_config.yml")
     config.today = dt.date(2026, 7, 1)
     result = check(config)

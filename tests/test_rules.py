@@ -8,26 +8,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from kb import apply_case
 
 from generator.check import check
 from generator.config import Config
 
 CASES = sorted((Path(__file__).parent / "cases" / "rules").glob("*.yml"))
-
-
-def apply_case(root: Path, case: dict) -> None:
-    for rel, text in (case.get("files") or {}).items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text, "utf-8")
-    for rel, text in (case.get("raw") or {}).items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_bytes(text.encode(case.get("encoding", "utf-8")))
-    for rel, pairs in (case.get("replace") or {}).items():
-        text = (root / rel).read_text("utf-8")
-        for old, new in pairs:
-            assert old in text, f"case replaces text missing from {rel}: {old!r}"
-            text = text.replace(old, new, 1)
-        (root / rel).write_text(text, "utf-8")
 
 
 @pytest.mark.parametrize("case_file", CASES, ids=[c.stem for c in CASES])

@@ -19,6 +19,7 @@ from typing import Any
 import markdown
 import pytest
 import yaml
+from kb import copy_base
 
 from generator import org_views, pages, views
 from generator.check import check
@@ -152,17 +153,9 @@ OVERRIDE = '<div class="our-charter">Meets {{ cadence }}; quorum {{ quorum }}</d
 """A theme's own charter facts (theme/parts/charter-facts.html): overrides, still escaped."""
 
 
-def _copy(dest: Path) -> Path:
-    shutil.copytree(CASES / "base", dest)
-    shutil.copytree(ROOT / "theme", dest / "theme")
-    cfg = dest / "site_config.yml"
-    cfg.write_text(cfg.read_text().replace("../../../theme", "theme"))
-    return dest
-
-
 @pytest.fixture(scope="module")
 def injected(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = _copy(tmp_path_factory.mktemp("xss") / "kb")
+    root = copy_base(tmp_path_factory.mktemp("xss") / "kb")
     inject(root)
     (root / "theme/parts").mkdir()
     (root / "theme/parts/charter-facts.html").write_text(OVERRIDE, "utf-8")

@@ -12,11 +12,11 @@ import os
 import socket
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
+from kb import one_error_line, tree_files
 
 from generator import diagnostics as fmt
 from generator import load
@@ -27,27 +27,6 @@ from generator.diagnostics import Diagnostic
 from generator.ids import SLUG_PATTERN, is_slug, is_slug_path
 
 ROOT = Path(__file__).parent.parent
-
-
-@pytest.fixture(autouse=True)
-def mkdocs_logging_restored() -> Iterator[None]:
-    """`finops-kb build` routes MkDocs' logger to stderr and stops its propagation; put it back
-    so later tests (and their caplog) see MkDocs' records as before."""
-    logger = logging.getLogger("mkdocs")
-    saved = (logger.propagate, logger.level, list(logger.handlers))
-    yield
-    logger.propagate, logger.level, logger.handlers[:] = saved[0], saved[1], saved[2]
-
-
-def _one_error_line(err: str) -> str:
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("finops-kb: error: "), err
-    assert "Traceback" not in err
-    return lines[0]
-
-
-def _files(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
 OUTSIDE_TEXT = "outside-secret-7f3a"
@@ -341,10 +320,10 @@ def test_one_slug_pattern_shared_with_the_schemas() -> None:
 def test_new_refuses_bad_or_existing_ids_and_writes_nothing(
     base_repo: Path, capsys, kind: str, ident: str
 ) -> None:
-    before = _files(base_repo.parent)
+    before = tree_files(base_repo.parent)
     assert main(["-f", str(base_repo / "site_config.yml"), "new", kind, ident]) == 2
-    _one_error_line(capsys.readouterr().err)
-    assert _files(base_repo.parent) == before
+    one_error_line(capsys.readouterr().err)
+    assert tree_files(base_repo.parent) == before
 
 
 def test_new_page_in_a_sub_folder_and_quoted_ids(base_repo: Path, capsys) -> None:
@@ -364,7 +343,7 @@ def test_new_never_follows_a_symlink_out(base_repo: Path, tmp_path: Path, capsys
     (base_repo / "content/capabilities/dangling.md").symlink_to(tmp_path / "nowhere.md")
     cfg = str(base_repo / "site_config.yml")
     assert main(["-f", cfg, "new", "page", "ext/x"]) == 2
-    assert "outside content/" in _one_error_line(capsys.readouterr().err)
+    assert "outside content/" in one_error_line(capsys.readouterr().err)
     assert main(["-f", cfg, "new", "capability", "dangling"]) == 2
-    assert "already exists" in _one_error_line(capsys.readouterr().err)
+    assert "already exists" in one_error_line(capsys.readouterr().err)
     assert list(outside.iterdir()) == [] and not (tmp_path / "nowhere.md").exists()

@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from kb import copy_base
 
 from generator import outputs
 from generator.cli import main
@@ -24,19 +25,10 @@ ROOT = Path(__file__).parent.parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT)}
 
 
-def _copy_base(dest: Path) -> Path:
-    """The minimal knowledge base, as the `base_repo` fixture makes it."""
-    shutil.copytree(CASES / "base", dest)
-    shutil.copytree(ROOT / "theme", dest / "theme")
-    cfg = dest / "site_config.yml"
-    cfg.write_text(cfg.read_text().replace("../../../theme", "theme"))
-    return dest
-
-
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One repository for the refusals, which must leave it exactly as it was."""
-    root = _copy_base(tmp_path_factory.mktemp("guard") / "kb")
+    root = copy_base(tmp_path_factory.mktemp("guard") / "kb")
     (root / ".git").mkdir()
     (root / ".git/HEAD").write_text("ref: refs/heads/main\n")
     (root / "notes").mkdir()
@@ -137,7 +129,7 @@ def test_pack_out_is_guarded(repo: Path, out: str, expected: str, capsys, monkey
 
 
 def test_guard_allows_a_new_an_empty_or_a_marked_folder(tmp_path: Path) -> None:
-    root = _copy_base(tmp_path / "kb")
+    root = copy_base(tmp_path / "kb")
     where = outputs.rules(root, "content", "playbooks", "content", "theme")
     (root / "empty").mkdir()
     outputs.mark(root / "ours")
