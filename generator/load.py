@@ -519,14 +519,27 @@ def unique_slug(slug: str, ids: set[str], runs: dict[str, tuple[int, int]]) -> s
     return found
 
 
+_ATTR_LIST = re.compile(r"[ ]+\{:?([^}\n]*)\}[ ]*$")  # attr_list's HEADER_RE
+
+
+def _attr_id(text: str) -> tuple[str, str | None]:
+    """A heading's text without its attr_list block (`## Title { #id .class }`), and the id."""
+    if "{" not in text or not (m := _ATTR_LIST.search(text)):
+        return text, None
+    ids = [a[1:] for a in m.group(1).split() if a.startswith("#") and len(a) > 1]
+    return text[: m.start()], ids[-1] if ids else None
+
+
 def parse_body(body: str, body_line: int) -> tuple[list[Heading], list[Link], list[Section]]:
     """Headings, links and the H2/H3 section tree, with file lines."""
     found, targets, words = scan(body)
-    slugs: set[str] = set()
+    named = [_attr_id(text) for _level, text, _line in found]
+    # As Python-Markdown's toc: ids set with attr_list are taken first, the others made unique.
+    slugs: set[str] = {ident for _text, ident in named if ident}
     runs: dict[str, tuple[int, int]] = {}
     headings = [
-        Heading(level, text, unique_slug(_slug(text), slugs, runs), body_line + line)
-        for level, text, line in found
+        Heading(level, text, ident or unique_slug(_slug(text), slugs, runs), body_line + line)
+        for (level, _raw, line), (text, ident) in zip(found, named, strict=True)
     ]
     links = [Link(target, body_line + line) for target, line in targets]
     starts = [line for _level, _text, line in found] + [len(words)]
