@@ -46,6 +46,13 @@ def worker(args: tuple[int, int, int, float, bool]) -> tuple[int, tuple[float, s
         finally:
             scratch.restore()
         slowest = max(slowest, (outcome.seconds, f"seed {seed} ({which}): {'; '.join(what)}"))
+        if (n + 1) % 1000 == 0:  # progress on stderr: a long campaign cut short still counts
+            print(
+                f"fuzz: {n + 1} runs from seed {first} (step {step}), {len(failures)} failures, "
+                f"slowest {slowest[0]:.2f} s",
+                file=sys.stderr,
+                flush=True,
+            )
         if outcome.problems:
             failures.append(
                 f"seed {seed} ({which}): {'; '.join(what)}\n    "
