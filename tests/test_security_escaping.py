@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import functools
 import http.server
+import os
 import re
 import shutil
 import threading
@@ -365,7 +366,9 @@ def test_nothing_runs_in_a_browser(site: Path) -> None:
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{httpd.server_address[1]}/"
     dialogs: list[str] = []
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    chromium = (
+        os.environ.get("FINOPS_KB_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    )
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(
