@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, fields, replace
 from xml.sax.saxutils import escape, quoteattr
 
 SEVERITIES = ("error", "warning", "off")
@@ -79,6 +79,14 @@ def summary(diagnostics: list[Diagnostic], files: int, seconds: float) -> str:
     )
 
 
+_FIELDS = tuple(f.name for f in fields(Diagnostic))
+
+
+def _as_dict(d: Diagnostic) -> dict[str, object]:
+    # dataclasses.asdict deep-copies every field: a third of the time of a large report.
+    return {name: getattr(d, name) for name in _FIELDS}
+
+
 def to_json(diagnostics: list[Diagnostic], files: int, seconds: float) -> str:
     """The `--format json` document; its shape is documented in the README."""
     return json.dumps(
@@ -88,7 +96,7 @@ def to_json(diagnostics: list[Diagnostic], files: int, seconds: float) -> str:
             "seconds": round(seconds, 3),
             "errors": sum(d.severity == "error" for d in diagnostics),
             "warnings": sum(d.severity == "warning" for d in diagnostics),
-            "diagnostics": [asdict(d) for d in diagnostics],
+            "diagnostics": [_as_dict(d) for d in diagnostics],
         },
         indent=2,
     )

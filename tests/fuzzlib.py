@@ -430,10 +430,13 @@ def _line_problems(root: Path, text: str) -> list[str]:
         return [f"--format json printed no JSON: {text[:200]!r}"]
     bad = []
     for d in report["diagnostics"]:
-        path = root / d["path"]
-        if path.is_file() and not path.is_symlink() and path.stat().st_size and d["line"] < 1:
+        if d["line"] < 1 and _has_lines(root / d["path"]):
             bad.append(f"{d['path']}:{d['line']}: {d['code']} has no line")
     return bad
+
+
+def _has_lines(path: Path) -> bool:
+    return path.is_file() and not path.is_symlink() and path.stat().st_size > 0
 
 
 def render_pages(root: Path) -> None:

@@ -14,6 +14,7 @@ import difflib
 import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -24,6 +25,7 @@ from ..model import Document, Repository
 _PAGE_SUFFIXES = ("", ".md", ".html", ".htm")
 
 
+@lru_cache(maxsize=65536)  # the graph and the rule resolve every link; many are repeated
 def resolve(source: str, target: str) -> tuple[str | None, str]:
     """(repository-relative path or None for a same-page link, anchor) of a relative link.
 
@@ -130,6 +132,8 @@ class _Context:
     by_name: dict[str, list[str]] = field(default_factory=dict)
     folders: dict[str, Suggester] = field(default_factory=dict)
     anchor_names: dict[str, Suggester] = field(default_factory=dict)
+    is_file: dict[str, bool] = field(default_factory=dict)
+    """Whether each missing path is a file on disk: a page may link to it thousands of times."""
 
     def file_hint(self, source: str, path: str) -> str:
         """A did-you-mean for a missing repository file `path` linked from `source`."""
@@ -226,7 +230,9 @@ def _check_file(
             "link only to files inside the repository",
         )
     root = ctx.config.root
-    if (root / path).is_file():
+    if path not in ctx.is_file:
+        ctx.is_file[path] = (root / path).is_file()
+    if ctx.is_file[path]:
         if not path.startswith(ctx.config.content_dir + "/"):
             return _broken(
                 doc,
