@@ -21,14 +21,29 @@ def base_repo(tmp_path: Path) -> Path:
     return copy_base(tmp_path / "kb")
 
 
-@pytest.fixture(autouse=True)
-def mkdocs_logging_restored() -> Iterator[None]:
-    """`finops-kb build` routes MkDocs' logger to stderr and stops its propagation; put it back
-    so later tests (and their caplog) see MkDocs' records as before."""
+@pytest.fixture(scope="session")
+def mkdocs_logging_pristine() -> tuple[bool, int, list[logging.Handler]]:
+    """The `mkdocs` logger as the session found it, before any build changed it."""
     logger = logging.getLogger("mkdocs")
-    saved = (logger.propagate, logger.level, list(logger.handlers))
+    return logger.propagate, logger.level, list(logger.handlers)
+
+
+@pytest.fixture(autouse=True)
+def mkdocs_logging_restored(
+    mkdocs_logging_pristine: tuple[bool, int, list[logging.Handler]],
+) -> Iterator[None]:
+    """`finops-kb build` routes MkDocs' logger to stderr and stops its propagation, also when a
+    module-scoped fixture builds before the first test; every test starts and ends with the
+    logger as the session found it, so caplog sees MkDocs' records."""
+    _restore(mkdocs_logging_pristine)
     yield
-    logger.propagate, logger.level, logger.handlers[:] = saved[0], saved[1], saved[2]
+    _restore(mkdocs_logging_pristine)
+
+
+def _restore(state: tuple[bool, int, list[logging.Handler]]) -> None:
+    logger = logging.getLogger("mkdocs")
+    logger.propagate, logger.level = state[0], state[1]
+    logger.handlers[:] = state[2]
 
 
 @pytest.fixture(autouse=True)
