@@ -149,32 +149,28 @@ def test_closed_pipe_exits_quietly(base_repo: Path, form: str) -> None:
     assert "Traceback" not in err and "BrokenPipe" not in err and "Exception ignored" not in err
 
 
-def test_pipe_into_head(base_repo: Path) -> None:
-    for i in range(300):  # enough output to fill the pipe before `head` is done
-        (base_repo / f"content/empty-{i}.md").write_text("no front matter\n")
-    cmd = f"{sys.executable} -m generator -f site_config.yml check | head -1"
-    done = subprocess.run(
-        ["sh", "-c", cmd],
-        cwd=base_repo,
+def _check_in_shell(root: Path, redirect: str) -> subprocess.CompletedProcess[str]:
+    """`finops-kb check` run by a shell, its output sent where `redirect` says."""
+    return subprocess.run(
+        ["sh", "-c", f"{sys.executable} -m generator -f site_config.yml check {redirect}"],
+        cwd=root,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def test_pipe_into_head(base_repo: Path) -> None:
+    for i in range(300):  # enough output to fill the pipe before `head` is done
+        (base_repo / f"content/empty-{i}.md").write_text("no front matter\n")
+    done = _check_in_shell(base_repo, "| head -1")
     assert done.stdout.count("\n") == 1 and "missing-front-matter" in done.stdout
     assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
 
 
 def test_closed_stdout_is_no_traceback(base_repo: Path) -> None:
-    cmd = f"{sys.executable} -m generator -f site_config.yml check >&-"
-    done = subprocess.run(
-        ["sh", "-c", cmd],
-        cwd=base_repo,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = _check_in_shell(base_repo, ">&-")
     assert done.returncode in (0, 1) and "Traceback" not in done.stderr
 
 
