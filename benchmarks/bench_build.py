@@ -40,9 +40,12 @@ import synthetic
 import yaml
 from synthetic import TODAY, _theme
 
-from generator import graph, nav, pages, views
-from generator.check import check
-from generator.config import load_config
+from generator.core import graph
+from generator.core.check import check
+from generator.core.config import load_config
+from generator.render import framework_pages as pages
+from generator.render import generated_pages as views
+from generator.render import nav
 
 BUDGET_RATIO = 1.15
 SAME = "plain Material, same pages"
@@ -137,10 +140,13 @@ def tail(log: Path, lines: int = 15) -> str:
 
 def plugin_stages(kb: synthetic.KB, site: Path | None) -> None:
     """The plugin's own work, stage by stage, in this process (what the plain build lacks)."""
-    from generator import graph, nav, pages, views
-    from generator.check import check
-    from generator.config import load_config
-    from generator.sitecheck import check_site
+    from generator.core import graph
+    from generator.core.check import check
+    from generator.core.config import load_config
+    from generator.plugin.site_links import check_site
+    from generator.render import framework_pages as pages
+    from generator.render import generated_pages as views
+    from generator.render import nav
 
     config = load_config(kb.site_config)
     config.today = dt.date.fromisoformat(synthetic.TODAY)
@@ -167,7 +173,7 @@ def plugin_stages(kb: synthetic.KB, site: Path | None) -> None:
         lambda: [pages.render_parts(site_data, d)[0] for d in docs],
     )
     if site is not None and site.is_dir():
-        timed("on_post_build: sitecheck.check_site", lambda: check_site(site, g, config, False))
+        timed("on_post_build: site_links.check_site", lambda: check_site(site, g, config, False))
     total = sum(t for _, t in rows)
     print("\nplugin stages in-process (one run each; the build also renders the extra Markdown):")
     for name, t in rows:

@@ -3,7 +3,7 @@
     python benchmarks/bench_check.py [--sizes 250 500 1000 2000] [--repeat 3] [--workdir DIR]
                                      [--profile] [--broken K]
 
-For each N: generate the knowledge base, run `generator.check.check` `--repeat` times and keep
+For each N: generate the knowledge base, run `generator.core.check.check` `--repeat` times and keep
 the best; print seconds, pages/s and microseconds per page (flat when check is linear in N).
 At the largest N also print the time of each stage (load and its parts, every rule), the
 wall time of the `finops-kb check` command (imports included), and with `--profile` the top
@@ -33,11 +33,11 @@ from typing import Any
 
 import synthetic
 
-from generator import load as load_stage
-from generator.check import RULES, check
-from generator.codes import DEFAULTS
-from generator.config import Config, load_config
-from generator.diagnostics import apply_severities
+from generator.core import load as load_stage
+from generator.core.check import RULES, check
+from generator.core.codes import DEFAULTS
+from generator.core.config import Config, load_config
+from generator.core.diagnostics import apply_severities
 
 BUDGET_SECONDS, BUDGET_N = 2.0, 2000
 BROKEN_BUDGET_SECONDS = 1.0  # what 1,000 broken links may add at N = 2,000
@@ -89,7 +89,8 @@ def stages(config: Config, repeat: int) -> list[tuple[str, float]]:
         out.append((f"rule: {name}", t))
         problems = problems + found
     if config.packs:
-        from generator import graph, packs
+        from generator.core import graph
+        from generator.core import pack_specs as packs
 
         t, _, _ = best_of(
             repeat,

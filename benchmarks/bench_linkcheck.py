@@ -5,8 +5,8 @@
 
 1. Speed of ours: build the plugin site of N synthetic capability pages (or reuse
    WORKDIR/kb-N/site from bench_build.py with `--reuse`) and time
-   `generator.linkscan.broken_links(site_dir)`, best of `--repeat`. The clean site should have
-   no findings: any finding is a broken link made by the plugin, its views or the theme.
+   `generator.plugin.html_links.broken_links(site_dir)`, best of `--repeat`. The clean site
+   should have no findings: any finding is a broken link made by the plugin, its views or the theme.
 2. Speed of mkdocs-htmlproofer-plugin (`pip install mkdocs-htmlproofer-plugin`): it checks links
    while MkDocs builds, so its cost is (plain build with htmlproofer) - (plain build without),
    each in a subprocess, on a copy of the N pages in which `--break-links` links are broken on
@@ -36,7 +36,7 @@ from pathlib import Path
 import synthetic
 from bench_build import Run, print_runs, record, recorded, run_build, tail
 
-from generator.linkscan import broken_links
+from generator.plugin.html_links import broken_links
 
 BUDGET_SECONDS, BUDGET_SPEEDUP = 5.0, 10.0
 _PROOFER = re.compile(r"htmlproofer: invalid url - (\S+) \[(-?\d+)\] \[(.+?)\]")

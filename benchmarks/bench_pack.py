@@ -23,12 +23,12 @@ from synthetic import TODAY, generate  # noqa: E402
 CHILD = textwrap.dedent("""
     import datetime as dt, json, sys, time
     from pathlib import Path
-    from generator import graph
-    from generator.check import check
-    from generator.config import load_config
-    from generator.pack_pdf import render
-    from generator.packs import resolve
-    from generator.pages import site_for
+    from generator.core import graph
+    from generator.core.check import check
+    from generator.core.config import load_config
+    from generator.packs.pdf import render
+    from generator.core.pack_specs import resolve
+    from generator.render.framework_pages import site_for
 
     root = Path(sys.argv[1])
     config = load_config(root / "site_config.yml")

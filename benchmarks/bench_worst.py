@@ -3,7 +3,7 @@
     python benchmarks/bench_worst.py [--files 5000] [--workdir DIR]
 
 Each case copies the small test knowledge base (tests/cases/base), adds one hostile input and
-times `generator.check.check` in-process. Every case must end in well under its budget with the
+times `generator.core.check.check` in-process. Every case must end in well under its budget with the
 diagnostics it names (a limit that is reported) or none (work that is simply linear):
 
 - 20,000 identical headings on one page (Python-Markdown's `unique()` is quadratic in them);
@@ -28,9 +28,9 @@ from pathlib import Path
 
 import synthetic
 
-from generator.check import check
-from generator.config import Config, load_config
-from generator.load import MAX_FILE_BYTES
+from generator.core.check import check
+from generator.core.config import Config, load_config
+from generator.core.load import MAX_FILE_BYTES
 
 REPO = Path(__file__).resolve().parent.parent
 BASE = REPO / "tests" / "cases" / "base"

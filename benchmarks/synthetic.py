@@ -33,8 +33,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import nav
-from generator.rules.sections import REQUIRED
+from generator.core.rules.sections import REQUIRED
+from generator.render import nav
 
 REPO = Path(__file__).resolve().parent.parent
 THEME_DIR = REPO / "theme"

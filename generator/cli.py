@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from .config import DEFAULT_CONFIG, ConfigError, load_config
+from .core.config import DEFAULT_CONFIG, ConfigError, load_config
 
 # Material and MkDocs print an end-of-life banner on every run unless told not to.
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -26,8 +26,8 @@ def _date(text: str) -> dt.date:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from . import diagnostics as fmt
-    from .check import check
+    from .core import diagnostics as fmt
+    from .core.check import check
 
     config = load_config(Path(args.config))
     config.today = args.today
@@ -63,7 +63,7 @@ def _write_report(path: Path, text: str) -> None:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from .schema import schema_files
+    from .core.schema import schema_files
 
     files = schema_files()
     if args.kind:
@@ -85,7 +85,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_codes(args: argparse.Namespace) -> int:
-    from .codes import CODES
+    from .core.codes import CODES
 
     for code, c in CODES.items():
         print(f"{code:28} {c.severity:8} {c.summary}")
@@ -93,7 +93,7 @@ def cmd_codes(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .site import build
+    from .plugin.commands import build
 
     load_config(Path(args.config))  # config problems are one line and exit 2, before MkDocs
     return build(
@@ -102,20 +102,20 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .site import serve
+    from .plugin.commands import serve
 
     load_config(Path(args.config))
     return serve(Path(args.config), args.dev_addr)
 
 
 def cmd_pack(args: argparse.Namespace) -> int:
-    from .pack_cli import run_packs
+    from .packs.command import run_packs
 
     return run_packs(Path(args.config), args.ids, Path(args.out) if args.out else None)
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .scaffold import create
+    from .core.scaffold import create
 
     config = load_config(Path(args.config))
     path = create(config, args.kind, args.id)
@@ -192,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _usage_error(message: str) -> int:
-    from .diagnostics import visible
+    from .core.diagnostics import visible
 
     print(f"finops-kb: error: {visible(message)}", file=sys.stderr)
     return EXIT_USAGE

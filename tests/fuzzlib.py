@@ -441,9 +441,11 @@ def _has_lines(path: Path) -> bool:
 
 def render_pages(root: Path) -> None:
     """Generate every page from what check accepted, as the plugin would before MkDocs runs."""
-    from generator import graph, pages, views
-    from generator.check import check
-    from generator.config import ConfigError, load_config
+    from generator.core import graph
+    from generator.core.check import check
+    from generator.core.config import ConfigError, load_config
+    from generator.render import framework_pages as pages
+    from generator.render import generated_pages as views
 
     try:
         config = load_config(root / CONFIG)

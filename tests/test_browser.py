@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from generator.site import build
+from generator.plugin.commands import build
 
 ROOT = Path(__file__).parent.parent
 CHROMIUM = os.environ.get("FINOPS_KB_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"

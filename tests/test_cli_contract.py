@@ -17,9 +17,9 @@ import pytest
 import yaml
 from kb import apply_case, one_error_line
 
-from generator.check import check
 from generator.cli import main
-from generator.config import load_config
+from generator.core.check import check
+from generator.core.config import load_config
 
 ROOT = Path(__file__).parent.parent
 PACK_CASES = sorted((Path(__file__).parent / "cases" / "packs").glob("*.yml"))
@@ -177,12 +177,12 @@ def test_closed_stdout_is_no_traceback(base_repo: Path) -> None:
 def test_ctrl_c_in_process_is_exit_130_in_one_line(
     base_repo: Path, capsys, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import generator.check
+    import generator.core.check
 
     def interrupted(*_args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(generator.check, "check", interrupted)
+    monkeypatch.setattr(generator.core.check, "check", interrupted)
     assert main(["-f", str(base_repo / "site_config.yml"), "check"]) == 130
     err = capsys.readouterr().err
     assert err.strip() == "finops-kb: interrupted"
@@ -192,7 +192,7 @@ def test_ctrl_c_sigint_is_exit_130_without_traceback(base_repo: Path) -> None:
     """A real SIGINT to a running check: the interpreter must not print a traceback either."""
     script = (
         "import sys, time\n"
-        "import generator.check as c\n"
+        "import generator.core.check as c\n"
         "def slow(config):\n"
         "    print('started', flush=True)\n"
         "    time.sleep(60)\n"

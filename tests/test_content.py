@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.check import Result, check
-from generator.config import load_config
-from generator.graph import section_text
+from generator.core.check import Result, check
+from generator.core.config import load_config
+from generator.core.graph import section_text
 
 ROOT = Path(__file__).parent.parent
 CAPABILITIES = {

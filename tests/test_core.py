@@ -11,28 +11,28 @@ from pathlib import Path
 from generator.cli import main
 
 CORE = [
-    "load",
-    "schema",
-    "check",
-    "graph",
-    "pages",
-    "views",
-    "nav",
-    "reference",
-    "svg",
-    "rules.sections",
-    "rules.references",
-    "rules.raci",
-    "rules.links",
-    "rules.freshness",
-    "config",
-    "diagnostics",
-    "model",
-    "codes",
-    "sitecheck",
-    "linkscan",
-    "fragments",
-    "incremental",
+    "core.load",
+    "core.schema",
+    "core.check",
+    "core.graph",
+    "render.framework_pages",
+    "render.generated_pages",
+    "render.nav",
+    "render.reference_pages",
+    "render.heatmap",
+    "core.rules.sections",
+    "core.rules.id_references",
+    "core.rules.raci",
+    "core.rules.links",
+    "core.rules.freshness",
+    "core.config",
+    "core.diagnostics",
+    "core.model",
+    "core.codes",
+    "plugin.site_links",
+    "plugin.html_links",
+    "render.parts",
+    "plugin.incremental",
 ]
 
 
@@ -162,9 +162,11 @@ def test_new_scaffolds_a_valid_overlay_and_refuses_to_overwrite(base_repo: Path,
 
 
 def test_virtual_paths_match_generated_pages(base_repo: Path) -> None:
-    from generator import graph, pages, views
-    from generator.check import check
-    from generator.config import load_config
+    from generator.core import graph
+    from generator.core.check import check
+    from generator.core.config import load_config
+    from generator.render import framework_pages as pages
+    from generator.render import generated_pages as views
 
     config = load_config(base_repo / "site_config.yml")
     g = graph.build(check(config).repo, "content", "playbooks")

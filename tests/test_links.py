@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.linkscan import target_of
-from generator.rules.links import Suggester, page_candidates, site_path
+from generator.core.rules.links import Suggester, page_candidates, site_path
+from generator.plugin.html_links import target_of
 
 _DIAGNOSTIC = re.compile(r"(\S+?):(\d+): (site-broken-link|site-broken-anchor|broken-link) ")
 

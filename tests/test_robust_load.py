@@ -11,9 +11,13 @@ from pathlib import Path
 import pytest
 from markdown.extensions.toc import unique
 
-from generator import graph, load, pack_html, packs, pages, views
-from generator.check import check
-from generator.config import Config, load_config
+from generator.core import graph, load
+from generator.core import pack_specs as packs
+from generator.core.check import check
+from generator.core.config import Config, load_config
+from generator.packs import html as pack_html
+from generator.render import framework_pages as pages
+from generator.render import generated_pages as views
 
 
 def _codes(root: Path) -> list[str]:

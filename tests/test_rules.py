@@ -10,8 +10,8 @@ import pytest
 import yaml
 from kb import apply_case
 
-from generator.check import check
-from generator.config import Config
+from generator.core.check import check
+from generator.core.config import Config
 
 CASES = sorted((Path(__file__).parent / "cases" / "rules").glob("*.yml"))
 
@@ -28,7 +28,7 @@ def test_rule_case(case_file: Path, base_repo: Path) -> None:
 
 
 def test_every_fail_case_names_codes_that_exist() -> None:
-    from generator.codes import CODES
+    from generator.core.codes import CODES
 
     for case_file in CASES:
         for line in yaml.safe_load(case_file.read_text("utf-8"))["expect"]:

@@ -18,8 +18,8 @@ import pytest
 from markdown.extensions.toc import slugify
 from markdown_it import MarkdownIt
 
-from generator.load import split_front_matter
-from generator.scan import read, scan
+from generator.core.load import split_front_matter
+from generator.core.markdown_scan import read, scan
 
 ROOT = Path(__file__).parent.parent
 FILES = sorted(

@@ -22,14 +22,16 @@ import pytest
 import yaml
 from kb import copy_base
 
-from generator import org_views, pages, views
-from generator.check import check
-from generator.config import load_config
-from generator.graph import Graph
-from generator.graph import build as build_graph
-from generator.pack_html import render_html
-from generator.packs import resolve
-from generator.site import build
+from generator.core.check import check
+from generator.core.config import load_config
+from generator.core.graph import Graph
+from generator.core.graph import build as build_graph
+from generator.core.pack_specs import resolve
+from generator.packs.html import render_html
+from generator.plugin.commands import build
+from generator.render import framework_pages as pages
+from generator.render import generated_pages as views
+from generator.render import org_pages as org_views
 
 CASES = Path(__file__).parent / "cases"
 ROOT = Path(__file__).parent.parent

@@ -18,13 +18,13 @@ import pytest
 import yaml
 from kb import one_error_line, tree_files
 
-from generator import diagnostics as fmt
-from generator import load
-from generator.check import check
 from generator.cli import main
-from generator.config import Config
-from generator.diagnostics import Diagnostic
-from generator.ids import SLUG_PATTERN, is_slug, is_slug_path
+from generator.core import diagnostics as fmt
+from generator.core import load
+from generator.core.check import check
+from generator.core.config import Config
+from generator.core.diagnostics import Diagnostic
+from generator.core.ids import SLUG_PATTERN, is_slug, is_slug_path
 
 ROOT = Path(__file__).parent.parent
 
@@ -288,7 +288,7 @@ def test_file_name_with_a_newline_is_one_diagnostic_in_every_format(
 
 
 def test_one_slug_pattern_shared_with_the_schemas() -> None:
-    common = json.loads((ROOT / "generator/schemas/common.json").read_text())
+    common = json.loads((ROOT / "generator/core/schemas/common.json").read_text())
     assert common["$defs"]["id"]["pattern"] == SLUG_PATTERN
     assert common["$defs"]["ref"]["pattern"] == SLUG_PATTERN
     for good in ("a", "cost-allocation", "2024", "finops-2-0"):

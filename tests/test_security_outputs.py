@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from kb import copy_base
 
-from generator import outputs
 from generator.cli import main
-from generator.config import ConfigError
+from generator.core import outputs
+from generator.core.config import ConfigError
 
 CASES = Path(__file__).parent / "cases"
 ROOT = Path(__file__).parent.parent
@@ -185,7 +185,10 @@ def test_a_planted_lock_link_is_refused(base_repo: Path, capsys) -> None:
 
 
 def test_outputs_imports_nothing_from_mkdocs() -> None:
-    code = "import sys, generator.outputs; print(any(m.startswith('mkdocs') for m in sys.modules))"
+    code = (
+        "import sys, generator.core.outputs; "
+        "print(any(m.startswith('mkdocs') for m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=ENV)
     assert out.stdout.strip() == "False", out.stderr
 
@@ -225,7 +228,8 @@ def test_a_failed_second_rename_puts_the_old_site_back(tmp_path: Path, monkeypat
 
 KILL_BETWEEN_RENAMES = """
 import os, signal, sys
-from generator import cli, outputs
+from generator import cli
+from generator.core import outputs
 outputs.exchange = lambda a, b: False  # the two-rename path, as on systems without renameat2
 outputs.between_renames = lambda: os.kill(os.getpid(), signal.SIGKILL)
 sys.exit(cli.main(["-f", "site_config.yml", "build", "--no-packs"]))

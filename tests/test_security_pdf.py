@@ -21,13 +21,13 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from generator import graph as graph_stage
-from generator.check import check
 from generator.cli import main
-from generator.config import load_config
-from generator.pack_pdf import Rendered, local_file, render
-from generator.packs import resolve
-from generator.pages import site_for
+from generator.core import graph as graph_stage
+from generator.core.check import check
+from generator.core.config import load_config
+from generator.core.pack_specs import resolve
+from generator.packs.pdf import Rendered, local_file, render
+from generator.render.framework_pages import site_for
 
 CASES = Path(__file__).parent / "cases"
 ROOT = Path(__file__).parent.parent

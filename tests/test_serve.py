@@ -69,7 +69,7 @@ def test_edits_to_content_and_playbooks_are_served(base_repo: Path) -> None:
 
 
 def test_a_rebuild_renders_only_what_changed() -> None:
-    from generator.incremental import Renders
+    from generator.plugin.incremental import Renders
 
     renders = Renders()
     assert renders.changed("nav-1", {"a.md": "1", "b.md": "1"}) == {"a.md", "b.md"}

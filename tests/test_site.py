@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.site import build
+from generator.plugin.commands import build
 
 EXTERNAL = re.compile(
     r'<(?:script|link|img|iframe|source)\b[^>]*\b(?:src|href)="(https?:)?//', re.I
@@ -155,7 +155,7 @@ def test_broken_link_in_an_overlay_is_reported_at_the_overlay(base_repo: Path, c
 
 
 def test_link_check_reads_attributes_after_line_breaks(tmp_path: Path) -> None:
-    from generator.linkscan import broken_links
+    from generator.plugin.html_links import broken_links
 
     (tmp_path / "index.html").write_text(
         '<a\nhref="nope.html">x</a> <h2\tid="sec">S</h2> <a href="#sec">ok</a>'
@@ -168,7 +168,7 @@ def test_link_check_reads_attributes_after_line_breaks(tmp_path: Path) -> None:
 
 
 def test_background_scan_finds_what_a_scan_from_disk_finds(tmp_path: Path) -> None:
-    from generator.linkscan import Scanner, broken_links
+    from generator.plugin.html_links import Scanner, broken_links
 
     pages = {
         "index.html": '<a href="a/b.html#top">b</a> <a href="gone.html">x</a>',
@@ -196,7 +196,7 @@ def test_background_scan_finds_what_a_scan_from_disk_finds(tmp_path: Path) -> No
 def test_large_domains_are_grouped_so_each_page_carries_a_bounded_nav(
     base_repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from generator import nav
+    from generator.render import nav
 
     assert [label for label, _ in nav.groups(["Cost Allocation", "Cost Planning"], str)] == [
         "Cost Allocation – Cost Planning"
@@ -219,7 +219,7 @@ def test_large_domains_are_grouped_so_each_page_carries_a_bounded_nav(
 
 
 def test_parts_stand_in_for_html_until_filled() -> None:
-    from generator.fragments import Parts
+    from generator.render.parts import Parts
 
     parts = Parts()
     text = "Intro" + parts("<table><tr><td>x</td></tr></table>") + "## Next" + parts("")

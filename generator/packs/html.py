@@ -20,13 +20,23 @@ import markdown
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from . import org_views
-from .fragments import Cell, Parts, attribution, kpi_table, md, raci_table, render, role_a, table
-from .graph import Graph, section_text
-from .model import Document
-from .packs import Pack, audience_capabilities, audience_raci
-from .pages import Site, demote, maturity_cell
-from .rules.urls import safe_url
+from ..core.graph import Graph, section_text
+from ..core.model import Document
+from ..core.pack_specs import Pack, audience_capabilities, audience_raci
+from ..core.rules.url_schemes import safe_url
+from ..render import org_pages as org_views
+from ..render.framework_pages import Site, demote, maturity_cell
+from ..render.parts import (
+    Cell,
+    Parts,
+    attribution,
+    kpi_table,
+    md,
+    raci_table,
+    render,
+    role_a,
+    table,
+)
 
 _ID = re.compile(r'\sid="([^"]+)"')
 _A = re.compile(r'<a\s+([^>]*?)href="([^"]*)"([^>]*)>(.*?)</a>', re.S)

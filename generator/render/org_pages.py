@@ -10,10 +10,9 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .fragments import Cell, Parts, md, page_a, render, role_a, role_raci_table, table
-from .graph import LEVELS, relative
-from .model import Document, mapping
-from .pages import (
+from ..core.graph import LEVELS, relative
+from ..core.model import Document, mapping
+from .framework_pages import (
     FULL_TEXT_UP_TO,
     Site,
     activity_sections,
@@ -23,6 +22,7 @@ from .pages import (
     page_link,
     rewrite_links,
 )
+from .parts import Cell, Parts, md, page_a, render, role_a, role_raci_table, table
 
 STATUS = {"done": "Done", "in-progress": "In progress", "not-started": "Not started"}
 

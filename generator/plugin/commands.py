@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import outputs
-from .config import ConfigError
+from ..core import outputs
+from ..core.config import ConfigError
 
 # A child of MkDocs' logger, so our messages look like, and go where, MkDocs' own do.
 log = logging.getLogger("mkdocs.finops-kb")

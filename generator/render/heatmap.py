@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from .fragments import Cell, render, table
-from .graph import LEVELS, Graph
+from ..core.graph import LEVELS, Graph
+from .parts import Cell, render, table
 
 if TYPE_CHECKING:
-    from .pages import Site
+    from .framework_pages import Site
 
 ROW, LABEL, COL, HEAD = 26, 300, 84, 34
 

@@ -13,14 +13,18 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from . import graph as graph_stage
-from . import load, nav, outputs, packs, pages, views
-from .check import Result, check
-from .codes import DEFAULTS
-from .config import ConfigError, from_options, options_lines
-from .diagnostics import Diagnostic, apply_severities, visible
+from ..core import graph as graph_stage
+from ..core import load, outputs
+from ..core import pack_specs as packs
+from ..core.check import Result, check
+from ..core.codes import DEFAULTS
+from ..core.config import ConfigError, from_options, options_lines
+from ..core.diagnostics import Diagnostic, apply_severities, visible
+from ..render import framework_pages as pages
+from ..render import generated_pages as views
+from ..render import nav
+from .html_links import Scanner
 from .incremental import MemoryBytecodeCache, Renders, page_keys, shared_key
-from .linkscan import Scanner
 
 log = get_plugin_logger(__name__)
 NEEDED_EXTENSIONS = ("toc", "tables", "attr_list", "md_in_html", "admonition")
@@ -212,8 +216,8 @@ class FinOpsPlugin(BasePlugin):  # type: ignore[type-arg]
         return server
 
     def on_post_build(self, config: Any) -> None:
-        from .pack_pdf import render
-        from .sitecheck import check_site
+        from ..packs.pdf import render
+        from .site_links import check_site
 
         out = Path(config.site_dir) / "packs"
         theme = [Path(config.theme.custom_dir) / "pack"] if config.theme.custom_dir else []

@@ -20,10 +20,10 @@ from urllib.request import url2pathname
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from .config import Config
-from .pack_html import render_html
-from .packs import Pack
-from .pages import Site
+from ..core.config import Config
+from ..core.pack_specs import Pack
+from ..render.framework_pages import Site
+from .html import render_html
 
 # A child of MkDocs' logger: `build --strict` counts these warnings, as it counts MkDocs' own.
 log = logging.getLogger("mkdocs.finops-kb.pack")

@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .config import Config
-from .diagnostics import Diagnostic
-from .graph import Graph
-from .linkscan import Finding, broken_links, target_of
-from .model import DataFile, Document, KeyPath
-from .rules import links as link_rule
+from ..core.config import Config
+from ..core.diagnostics import Diagnostic
+from ..core.graph import Graph
+from ..core.model import DataFile, Document, KeyPath
+from ..core.rules import links as link_rule
+from .html_links import Finding, broken_links, target_of
 
 Origin = tuple[str, int]
 """(repository path, 1-based line) where a link is written."""

@@ -6,13 +6,13 @@ import sys
 import time
 from pathlib import Path
 
-from . import graph as graph_stage
-from . import outputs
-from .check import check
-from .config import Config, ConfigError, load_config
-from .pack_pdf import render
-from .packs import resolve
-from .pages import site_for
+from ..core import graph as graph_stage
+from ..core import outputs
+from ..core.check import check
+from ..core.config import Config, ConfigError, load_config
+from ..core.pack_specs import resolve
+from ..render.framework_pages import site_for
+from .pdf import render
 
 PACK_FILES = (".html", ".pdf", ".pdf.tmp")
 """What `pack_pdf.render` writes for each pack."""

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from html import escape
 from typing import Any, TypeVar
 
-from .graph import Graph, _order
+from ..core.graph import Graph, _order
 
 NavItem = Any
 T = TypeVar("T")

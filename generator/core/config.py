@@ -114,7 +114,7 @@ def from_options(
     `lines` maps key paths inside the plugin's options (`("packs", 0, "id")`) to config lines, so
     every message names the line it is about.
     """
-    from .codes import CODES  # codes imports nothing heavy; kept local to avoid a cycle
+    from .codes import CODES
 
     lines = lines or {}
     cfg = Config(root=root, config_file=config_file, pack_lines=lines)

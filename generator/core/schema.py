@@ -38,7 +38,7 @@ DATA_KINDS = ("organization", "raci")
 
 def schema_files() -> dict[str, str]:
     """File name -> text of every shipped schema."""
-    folder = resources.files("generator") / "schemas"
+    folder = resources.files("generator.core") / "schemas"
     return {p.name: p.read_text("utf-8") for p in folder.iterdir() if p.name.endswith(".json")}
 
 

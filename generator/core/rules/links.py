@@ -183,7 +183,7 @@ class _Context:
 
 
 def run(repo: Repository, config: Config) -> list[Diagnostic]:
-    from ..views import virtual_paths  # views import this module; import here to avoid a cycle
+    from ...render.generated_pages import virtual_paths
 
     content = config.content_dir + "/"
     virtual = virtual_paths(repo, config.content_dir, config.playbooks_dir)

@@ -8,12 +8,14 @@ from functools import partial
 from html import escape
 from typing import Any
 
-from . import fragments
-from .config import Config
-from .fragments import md, render
-from .graph import docs_path, relative
-from .model import Repository
-from .org_views import (
+from ..core.config import Config
+from ..core.graph import docs_path, relative
+from ..core.model import Repository
+from ..core.rules.freshness import due_date, owner_of
+from . import parts as fragments
+from .framework_pages import NOT_SEARCHED, Parts, Site, href, render_parts
+from .heatmap import HEATMAP_UP_TO, domain_summary, heatmap
+from .org_pages import (
     adoption_index,
     adoption_phase,
     adoption_progress,
@@ -23,10 +25,8 @@ from .org_views import (
     role_page,
     roster,
 )
-from .pages import NOT_SEARCHED, Parts, Site, href, render_parts
-from .reference import check_codes, content_model
-from .rules.freshness import due_date, owner_of
-from .svg import HEATMAP_UP_TO, domain_summary, heatmap
+from .parts import md, render
+from .reference_pages import check_codes, content_model
 
 
 @dataclass(frozen=True, slots=True)

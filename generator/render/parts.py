@@ -26,12 +26,12 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader
 from markupsafe import Markup, escape
 
-from .graph import relpath
-from .rules.urls import safe_url
+from ..core.graph import relpath
+from ..core.rules.url_schemes import safe_url
 
 if TYPE_CHECKING:
-    from .model import Document
-    from .pages import Site
+    from ..core.model import Document
+    from .framework_pages import Site
 
 LICENSE = ("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/")
 FOUNDATION = ("FinOps Foundation", "https://www.finops.org/")

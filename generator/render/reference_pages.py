@@ -7,9 +7,9 @@ import re
 from html import escape
 from typing import Any
 
-from .codes import CODES
-from .rules.sections import REQUIRED
-from .schema import schema_files
+from ..core.codes import CODES
+from ..core.rules.sections import REQUIRED
+from ..core.schema import schema_files
 
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 

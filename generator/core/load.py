@@ -19,17 +19,8 @@ import yaml
 from markdown.extensions.toc import slugify
 
 from .diagnostics import Diagnostic
-from .model import (
-    DATA_LISTS,
-    DataFile,
-    Document,
-    Heading,
-    KeyPath,
-    Link,
-    Repository,
-    Section,
-)
-from .scan import scan
+from .markdown_scan import scan
+from .model import DATA_LISTS, DataFile, Document, Heading, KeyPath, Link, Repository, Section
 
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml parses ~8x faster
 _STR_TAG = "tag:yaml.org,2002:str"

@@ -11,7 +11,9 @@ from .codes import DEFAULTS
 from .config import Config
 from .diagnostics import Diagnostic, apply_severities
 from .model import Repository
-from .rules import freshness, links, raci, references, sections, urls
+from .rules import freshness, links, raci, sections
+from .rules import id_references as references
+from .rules import url_schemes as urls
 
 Rule = Callable[[Repository, Config], list[Diagnostic]]
 RULES: dict[str, Rule] = {
@@ -50,7 +52,8 @@ def check(config: Config) -> Result:
     for rule in RULES.values():
         problems += rule(repo, config)
     if config.packs:
-        from . import graph, packs
+        from . import graph
+        from . import pack_specs as packs
 
         problems += packs.resolve(
             config, graph.build(repo, config.content_dir, config.playbooks_dir)

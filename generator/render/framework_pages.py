@@ -13,11 +13,11 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from . import fragments as html
-from .fragments import Parts, href, md, url_of
-from .graph import Graph, relative
-from .model import Document, mapping
-from .rules.links import resolve
+from ..core.graph import Graph, relative
+from ..core.model import Document, mapping
+from ..core.rules.links import resolve
+from . import parts as html
+from .parts import Parts, href, md, url_of
 
 __all__ = ["Parts", "href", "md", "url_of"]  # used by the views through this module
 

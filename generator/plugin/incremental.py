@@ -16,9 +16,9 @@ from typing import Any
 
 from jinja2.bccache import Bucket, BytecodeCache
 
-from . import __version__
-from .fragments import Parts
-from .model import Document
+from .. import __version__
+from ..core.model import Document
+from ..render.parts import Parts
 
 
 def fingerprint(*parts: Any) -> str:
