@@ -61,6 +61,14 @@ def no_unexpected_warnings(caplog: pytest.LogCaptureFixture, request: pytest.Fix
     assert not bad, "unexpected warnings:\n" + "\n".join(r.getMessage() for r in bad)
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite tests/golden/ from what is rendered now (review the diff before committing)",
+    )
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "allow_warnings: the test expects logged warnings")
     config.addinivalue_line("markers", "browser: drives the built site in headless Chromium")
