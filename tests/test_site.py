@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
+from kb import build_folders, build_killed_before_swap, tree_files
 
 from generator.plugin.commands import build
 
@@ -112,32 +109,19 @@ def test_failed_build_keeps_previous_site(base_repo: Path) -> None:
 
 
 def test_interrupted_build_keeps_previous_site(base_repo: Path) -> None:
-    site = _build(base_repo)
-    marker = (site / "capabilities/alpha.html").read_bytes()
-    template = (base_repo / "content/capabilities/beta.md").read_text()
-    for i in range(400):  # enough pages that the build is still running when it is killed
-        (base_repo / f"content/capabilities/extra-{i}.md").write_text(
-            template.replace("id: beta", f"id: extra-{i}").replace(
-                "slug: old-beta", f"slug: old-{i}"
-            )
-        )
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "generator", "-f", "site_config.yml", "build"],
-        cwd=base_repo,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    assert build(base_repo / "site_config.yml", strict=True, packs=False) == 0
+    site = base_repo / "site"
+    before = tree_files(site)
+    beta = (base_repo / "content/capabilities/beta.md").read_text()
+    (base_repo / "content/capabilities/gamma.md").write_text(
+        beta.replace("id: beta", "id: gamma").replace("slug: old-beta", "slug: old-gamma")
     )
-    deadline = time.time() + 60
-    while time.time() < deadline and not any(
-        (p / "capabilities").is_dir() for p in base_repo.glob(".site-building-*")
-    ):
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    assert (site / "capabilities/alpha.html").read_bytes() == marker
-    assert not (site / "capabilities/extra-1.html").exists()
+    proc = build_killed_before_swap(base_repo)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    # Killed once the new site was written in full, before it took the place of the old one.
+    (building,) = build_folders(site)
+    assert (building / "capabilities/gamma.html").is_file()
+    assert tree_files(site) == before
 
 
 @pytest.mark.allow_warnings
