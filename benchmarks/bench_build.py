@@ -46,6 +46,7 @@ from generator.core.config import load_config
 from generator.render import framework_pages as pages
 from generator.render import generated_pages as views
 from generator.render import nav
+from generator.render.context import render_context
 
 BUDGET_RATIO = 1.15
 SAME = "plain Material, same pages"
@@ -163,7 +164,7 @@ def plugin_stages(kb: synthetic.KB, site: Path | None) -> None:
         "on_config: graph.build",
         lambda: graph.build(result.repo, config.content_dir, config.playbooks_dir),
     )
-    site_data = pages.site_for(g, False)
+    site_data = render_context(g, False)
     generated = timed("on_files: views.generate", lambda: views.generate(site_data, config))
     timed("on_files: views.redirects", lambda: views.redirects(site_data))
     timed("on_files: nav.build", lambda: nav.build(g, site_data.org_name, list(generated), False))
@@ -200,7 +201,7 @@ def export(root: Path) -> None:
     config.today = dt.date.fromisoformat(TODAY)
     result = check(config)
     g = graph.build(result.repo, config.content_dir, config.playbooks_dir)
-    site = pages.site_for(g)
+    site = render_context(g)
     out = root / "same"
     written = {}
     for doc in result.repo.documents:

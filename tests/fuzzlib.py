@@ -446,6 +446,7 @@ def render_pages(root: Path) -> None:
     from generator.core.config import ConfigError, load_config
     from generator.render import framework_pages as pages
     from generator.render import generated_pages as views
+    from generator.render.context import render_context
 
     try:
         config = load_config(root / CONFIG)
@@ -453,7 +454,7 @@ def render_pages(root: Path) -> None:
         return
     result = check(config)
     g = graph.build(result.repo, config.content_dir, config.playbooks_dir)
-    site = pages.site_for(g)
+    site = render_context(g)
     views.generate(site, config)
     for doc in result.repo.documents:
         if doc.path in g.docs_path and doc.path.startswith(config.content_dir + "/"):

@@ -236,7 +236,7 @@ def test_pack_lines_survive_the_build(base_repo: Path, capsys) -> None:
     cfg.write_text(cfg.read_text().replace("- section: domains", "- page: nowhere.md"))
     assert main(["-f", str(cfg), "build", "--no-packs"]) == 1
     err = capsys.readouterr().err
-    assert "site_config.yml:26: pack-config" in err and ":0:" not in err
+    assert "site_config.yml:26:1: error pack-config" in err and ":0:" not in err
 
 
 @pytest.mark.allow_warnings

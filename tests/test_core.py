@@ -31,7 +31,7 @@ CORE = [
     "core.codes",
     "plugin.site_links",
     "plugin.html_links",
-    "render.parts",
+    "render.html_parts",
     "plugin.incremental",
 ]
 
@@ -162,14 +162,14 @@ def test_new_scaffolds_a_valid_overlay_and_refuses_to_overwrite(base_repo: Path,
 
 
 def test_virtual_paths_match_generated_pages(base_repo: Path) -> None:
-    from generator.core import graph
+    from generator.core import graph, layout
     from generator.core.check import check
     from generator.core.config import load_config
-    from generator.render import framework_pages as pages
     from generator.render import generated_pages as views
+    from generator.render.context import render_context
 
     config = load_config(base_repo / "site_config.yml")
     g = graph.build(check(config).repo, "content", "playbooks")
-    generated = set(views.generate(pages.site_for(g), config))
+    generated = set(views.generate(render_context(g), config))
     merged = {p for d, p in g.docs_path.items() if d.startswith("playbooks/capabilities/")}
-    assert views.virtual_paths(g.repo, "content", "playbooks") == generated | merged
+    assert layout.virtual_paths(g.repo, "content", "playbooks") == generated | merged

@@ -9,10 +9,13 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.core.rules.links import Suggester, page_candidates, site_path
+from generator.core.layout import page_candidates, site_path
+from generator.core.rules.links import Suggester
 from generator.plugin.html_links import target_of
 
-_DIAGNOSTIC = re.compile(r"(\S+?):(\d+): (site-broken-link|site-broken-anchor|broken-link) ")
+_DIAGNOSTIC = re.compile(
+    r"(\S+?):(\d+):\d+: (?:error|warning) (site-broken-link|site-broken-anchor|broken-link) "
+)
 
 
 def _build(root: Path, capfd: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:

@@ -18,6 +18,7 @@ from generator.core.config import Config, load_config
 from generator.packs import html as pack_html
 from generator.render import framework_pages as pages
 from generator.render import generated_pages as views
+from generator.render.context import render_context
 
 
 def _codes(root: Path) -> list[str]:
@@ -33,7 +34,7 @@ def _render_everything(root: Path) -> None:
     config.today = dt.date(2026, 7, 1)
     result = check(config)
     g = graph.build(result.repo, config.content_dir, config.playbooks_dir)
-    site = pages.site_for(g)
+    site = render_context(g)
     views.generate(site, config)
     views.redirects(site)
     for doc in result.repo.documents:

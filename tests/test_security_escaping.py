@@ -32,6 +32,7 @@ from generator.plugin.commands import build
 from generator.render import framework_pages as pages
 from generator.render import generated_pages as views
 from generator.render import org_pages as org_views
+from generator.render.context import RenderContext, render_context
 
 CASES = Path(__file__).parent / "cases"
 ROOT = Path(__file__).parent.parent
@@ -243,11 +244,11 @@ def test_content_model_page_shows_its_placeholders(site_pages: dict[str, str]) -
     assert "<id>" not in page and "adoption/.md" not in page
 
 
-def _setup(root: Path) -> tuple[pages.Site, Graph, list[Any]]:
+def _setup(root: Path) -> tuple[RenderContext, Graph, list[Any]]:
     config = load_config(root / "site_config.yml")
     result = check(config)
     g = build_graph(result.repo, config.content_dir, config.playbooks_dir)
-    site = pages.site_for(g, custom_dir=str(root / "theme"))
+    site = render_context(g, custom_dir=str(root / "theme"))
     return site, g, resolve(config, g)[0]
 
 

@@ -27,7 +27,7 @@ from generator.core.check import check
 from generator.core.config import load_config
 from generator.core.pack_specs import resolve
 from generator.packs.pdf import Rendered, local_file, render
-from generator.render.framework_pages import site_for
+from generator.render.context import render_context
 
 CASES = Path(__file__).parent / "cases"
 ROOT = Path(__file__).parent.parent
@@ -243,7 +243,7 @@ def attack(tmp_path_factory: pytest.TempPathFactory, server: str) -> Attack:
     logger = logging.getLogger("mkdocs.finops-kb.pack")
     logger.addHandler(handler)
     try:
-        done = render(site_for(g), pack, config, base / "out", [])
+        done = render(render_context(g), pack, config, base / "out", [])
     finally:
         logger.removeHandler(handler)
     return Attack(done, seen, base / "outside", repo)

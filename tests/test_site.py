@@ -92,7 +92,7 @@ def test_site_link_check_reports_broken_template_links(base_repo: Path, capfd) -
     assert build(base_repo / "site_config.yml", strict=True, packs=False) == 1
     err = capfd.readouterr().err
     # Once, at the template line that writes it, not once per page.
-    assert "theme/main.html:1: site-broken-link a generated link to `nowhere.html`" in err
+    assert "theme/main.html:1:1: error site-broken-link a generated link to `nowhere.html`" in err
     assert err.count("site-broken-link") == 1
 
 
@@ -134,7 +134,7 @@ def test_broken_link_in_an_overlay_is_reported_at_the_overlay(base_repo: Path, c
     assert build(base_repo / "site_config.yml", strict=True, packs=False) == 1
     err = capfd.readouterr().err
     # `check` reports it at the overlay line; the site check does not report it again.
-    assert "playbooks/capabilities/alpha.md:19: broken-anchor" in err
+    assert "playbooks/capabilities/alpha.md:19:1: error broken-anchor" in err
     assert "site-broken-anchor" not in err
 
 
@@ -203,7 +203,7 @@ def test_large_domains_are_grouped_so_each_page_carries_a_bounded_nav(
 
 
 def test_parts_stand_in_for_html_until_filled() -> None:
-    from generator.render.parts import Parts
+    from generator.render.html_parts import Parts
 
     parts = Parts()
     text = "Intro" + parts("<table><tr><td>x</td></tr></table>") + "## Next" + parts("")

@@ -85,7 +85,7 @@ def _env_tag(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
         if len(children) > 1:
             default = loader.construct_object(children[-1])
             children = children[:-1]
-        names = [loader.construct_scalar(child) for child in children]  # type: ignore[arg-type]
+        names = [loader.construct_scalar(child) for child in children]
     else:
         raise yaml.constructor.ConstructorError(
             None, None, "`!ENV` takes a variable name or a list of names", node.start_mark
@@ -93,7 +93,7 @@ def _env_tag(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
     for name in names:
         if isinstance(name, str) and name in os.environ:
             value = os.environ[name]
-            tag = loader.resolve(yaml.ScalarNode, value, (True, False))
+            tag = loader.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
             return loader.construct_object(yaml.ScalarNode(tag, value))
     return default
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import functools
-import posixpath
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from .layout import docs_path, resolve_link
 from .model import Document, Heading, Repository
-from .rules.links import resolve
 
 LEVELS = ("crawl", "walk", "run")
 
@@ -64,20 +62,6 @@ class Graph:
 def _order(doc: Document) -> tuple[int, str]:
     order = doc.meta.get("order")
     return (order if isinstance(order, int) else 999, doc.title)
-
-
-def docs_path(doc: Document, content_dir: str, playbooks_dir: str) -> str | None:
-    """Where a repository file lives in the built site's docs tree (None: not a page)."""
-    if doc.path.startswith(content_dir + "/"):
-        return doc.path[len(content_dir) + 1 :]
-    rel = doc.path[len(playbooks_dir) + 1 :]
-    if doc.kind == "overlay":
-        return f"capabilities/{doc.meta.get('capability')}.md"
-    if doc.kind == "charter":
-        return "organization/steering-committee.md"
-    if doc.kind == "adoption-phase":
-        return f"organization/adoption/{doc.stem}.md"
-    return f"organization/{rel}"
 
 
 def section_text(doc: Document, heading: Heading, headings: list[Heading]) -> str:
@@ -147,7 +131,7 @@ def build(repo: Repository, content_dir: str, playbooks_dir: str) -> Graph:
     g.activities = activities
     backlinks: dict[str, list[Document]] = defaultdict(list)
     for doc in repo.documents:
-        targets = {resolve(doc.path, link.target)[0] for link in doc.links}
+        targets = {resolve_link(doc.path, link.target)[0] for link in doc.links}
         for target in targets:
             if target and target != doc.path:
                 backlinks[target].append(doc)
@@ -170,16 +154,3 @@ def build(repo: Repository, content_dir: str, playbooks_dir: str) -> Graph:
                 committees[member].append("member")
     g.committees = committees
     return g
-
-
-def relative(from_docs: str, to_docs: str, anchor: str = "") -> str:
-    """A relative Markdown link between two docs-tree paths."""
-    link = relpath(to_docs, posixpath.dirname(from_docs) or ".")
-    return f"{link}#{anchor}" if anchor else link
-
-
-@functools.lru_cache(maxsize=65536)
-def relpath(path: str, start: str) -> str:
-    """posixpath.relpath, remembered: pages link to the same few thousand targets from a few
-    folders, and relpath was a third of the time spent writing pages."""
-    return posixpath.relpath(path, start)

@@ -26,7 +26,7 @@ _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml parses ~8x
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
-class _Loader(_Base):  # type: ignore[misc,valid-type]
+class _Loader(_Base):  # type: ignore[misc]
     """The safe loader with a shortcut for plain words, the most common scalars by far.
 
     YAML 1.1 types a plain scalar by trying a regex per type; a value that starts with a letter

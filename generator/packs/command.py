@@ -11,7 +11,7 @@ from ..core import outputs
 from ..core.check import check
 from ..core.config import Config, ConfigError, load_config
 from ..core.pack_specs import resolve
-from ..render.framework_pages import site_for
+from ..render.context import render_context
 from .pdf import render
 
 PACK_FILES = (".html", ".pdf", ".pdf.tmp")
@@ -45,13 +45,13 @@ def run_packs(config_file: Path, ids: list[str], out: Path | None) -> int:
     outputs.mark(out_dir)
     outputs.make_room(out_dir, [f"{p.id}{ext}" for p in chosen for ext in PACK_FILES])
     # The theme folder: `theme/pack/` overrides the pack layout, `theme/parts/` the parts.
-    site = site_for(g, custom_dir=str(config.root / "theme"))
+    ctx = render_context(g, custom_dir=str(config.root / "theme"))
     templates = [config.root / "theme" / "pack"]
     start = time.perf_counter()
     refused = 0
     for n, pack in enumerate(chosen):
         print(f"\r{_bar(n, len(chosen))} rendering {pack.id}…", end="", file=sys.stderr, flush=True)
-        done = render(site, pack, config, out_dir, templates)
+        done = render(ctx, pack, config, out_dir, templates)
         refused += len(done.refused)
         print(
             f"\r{_bar(n + 1, len(chosen))} {pack.id}: {done.pages} pages in "

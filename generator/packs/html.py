@@ -25,8 +25,9 @@ from ..core.model import Document
 from ..core.pack_specs import Pack, audience_capabilities, audience_raci
 from ..core.rules.url_schemes import safe_url
 from ..render import org_pages as org_views
-from ..render.framework_pages import Site, demote, maturity_cell
-from ..render.parts import (
+from ..render.context import RenderContext
+from ..render.framework_pages import demote, maturity_cell
+from ..render.html_parts import (
     Cell,
     Parts,
     attribution,
@@ -56,12 +57,12 @@ class Chapter:
     html: Markup = Markup("")
 
 
-def _body(site: Site, doc: Document) -> str:
-    return doc.body.rstrip() + Parts(inline=True)(attribution(site, doc))
+def _body(ctx: RenderContext, doc: Document) -> str:
+    return doc.body.rstrip() + Parts(inline=True)(attribution(ctx, doc))
 
 
-def _capability(site: Site, pack: Pack, cap: Document) -> str:
-    g = site.graph
+def _capability(ctx: RenderContext, pack: Pack, cap: Document) -> str:
+    g = ctx.graph
     here = g.docs_path[cap.path]
     inline = Parts(inline=True)
     out = [f"*{md(cap.meta.get('summary', ''))}*", ""]
@@ -80,21 +81,21 @@ def _capability(site: Site, pack: Pack, cap: Document) -> str:
     overlay = g.overlays.get(cap.id)
     if overlay:
         facts = render(
-            site,
+            ctx,
             "overlay-facts.html",
-            owner=role_a(site, here, str(overlay.meta.get("owner"))),
+            owner=role_a(ctx, here, str(overlay.meta.get("owner"))),
             maturity=maturity_cell(g, cap.id),
-            kpis=kpi_table(site, overlay, with_formula=False),
+            kpis=kpi_table(ctx, overlay, with_formula=False),
         )
-        out += [f"## In {md(site.org_name)}", inline(facts)]
+        out += [f"## In {md(ctx.org_name)}", inline(facts)]
     rows = [
         a
         for a in g.raci_by_capability.get(cap.id, [])
         if set(pack.roles) & set(a.get("assignments") or {})
     ]
     if rows:
-        out += ["## Your part in our RACI", inline(raci_table(site, here, rows, False))]
-    return "\n".join(out) + inline(attribution(site, cap))
+        out += ["## Your part in our RACI", inline(raci_table(ctx, here, rows, False))]
+    return "\n".join(out) + inline(attribution(ctx, cap))
 
 
 Piece = tuple[str, str, str]
@@ -107,79 +108,79 @@ def _content_pages(g: Graph) -> tuple[dict[str, str], dict[str, Document]]:
     return pages, {d.path: d for d in g.repo.documents}
 
 
-def _page(site: Site, pack: Pack, arg: Any) -> list[Piece]:
-    pages, docs = _content_pages(site.graph)
+def _page(ctx: RenderContext, pack: Pack, arg: Any) -> list[Piece]:
+    pages, docs = _content_pages(ctx.graph)
     doc = docs[pages[arg]]
-    return [(doc.title, arg, _body(site, doc))]
+    return [(doc.title, arg, _body(ctx, doc))]
 
 
-def _section(site: Site, pack: Pack, arg: Any) -> list[Piece]:
-    pages, docs = _content_pages(site.graph)
+def _section(ctx: RenderContext, pack: Pack, arg: Any) -> list[Piece]:
+    pages, docs = _content_pages(ctx.graph)
     members = sorted(
         (d for p, d in pages.items() if p.startswith(arg + "/")),
         key=lambda p: (docs[p].meta.get("order", 999), docs[p].title),
     )
-    text = "\n\n".join(f"## {md(docs[p].title)}\n\n{demote(_body(site, docs[p]))}" for p in members)
+    text = "\n\n".join(f"## {md(docs[p].title)}\n\n{demote(_body(ctx, docs[p]))}" for p in members)
     return [(arg.replace("-", " ").capitalize(), f"{arg}/index.md", text)]
 
 
-def _capabilities(site: Site, pack: Pack, arg: Any) -> list[Piece]:
-    g = site.graph
+def _capabilities(ctx: RenderContext, pack: Pack, arg: Any) -> list[Piece]:
+    g = ctx.graph
     return [
-        (cap.title, g.docs_path[cap.path], _capability(site, pack, cap))
+        (cap.title, g.docs_path[cap.path], _capability(ctx, pack, cap))
         for cap in audience_capabilities(g, pack, arg)
     ]
 
 
-def _raci(site: Site, pack: Pack, arg: Any) -> list[Piece]:
+def _raci(ctx: RenderContext, pack: Pack, arg: Any) -> list[Piece]:
     here = "organization/raci.md"
     text = (
         "Activities in which your roles are responsible (R), accountable (A), consulted "
         "(C) or informed (I)."
-        + Parts(inline=True)(raci_table(site, here, audience_raci(site.graph, pack), True))
+        + Parts(inline=True)(raci_table(ctx, here, audience_raci(ctx.graph, pack), True))
     )
     return [("Who does what: your activities", here, text)]
 
 
-def _charter(site: Site, pack: Pack, arg: Any) -> list[Piece]:
-    charter = site.graph.charter
+def _charter(ctx: RenderContext, pack: Pack, arg: Any) -> list[Piece]:
+    charter = ctx.graph.charter
     if not charter:
         return []
-    text = _strip_h1(org_views.charter(site, charter))
-    return [(charter.title, site.graph.docs_path[charter.path], text)]
+    text = _strip_h1(org_views.charter(ctx, charter))
+    return [(charter.title, ctx.graph.docs_path[charter.path], text)]
 
 
-def _adoption(site: Site, pack: Pack, arg: Any) -> list[Piece]:
-    g, here = site.graph, "organization/adoption/index.md"
+def _adoption(ctx: RenderContext, pack: Pack, arg: Any) -> list[Piece]:
+    g, here = ctx.graph, "organization/adoption/index.md"
     if not g.adoption:
         return []
-    text = Parts(inline=True)(org_views.adoption_progress(site, here)) + "\n\n".join(
-        f"## {md(d.title)}\n\n{demote(_body(site, d))}" for d in g.adoption
+    text = Parts(inline=True)(org_views.adoption_progress(ctx, here)) + "\n\n".join(
+        f"## {md(d.title)}\n\n{demote(_body(ctx, d))}" for d in g.adoption
     )
     return [("Adoption roadmap", here, text)]
 
 
-def _maturity(site: Site, pack: Pack, arg: Any) -> list[Piece]:
-    text = _strip_h1(org_views.maturity_overview(site))
+def _maturity(ctx: RenderContext, pack: Pack, arg: Any) -> list[Piece]:
+    text = _strip_h1(org_views.maturity_overview(ctx))
     return [("Maturity overview", "organization/maturity.md", text)]
 
 
-def _key_contacts(site: Site, pack: Pack, arg: Any) -> list[Piece]:
-    return [("Key contacts", "organization/index.md", _contacts(site, pack))]
+def _key_contacts(ctx: RenderContext, pack: Pack, arg: Any) -> list[Piece]:
+    return [("Key contacts", "organization/index.md", _contacts(ctx, pack))]
 
 
-def _roles(site: Site, pack: Pack, arg: Any) -> list[Piece]:
+def _roles(ctx: RenderContext, pack: Pack, arg: Any) -> list[Piece]:
     return [
         (
-            str(site.graph.roles[rid]["title"]),
+            str(ctx.graph.roles[rid]["title"]),
             f"organization/roles/{rid}.md",
-            _strip_h1(org_views.role_page(site, rid)),
+            _strip_h1(org_views.role_page(ctx, rid)),
         )
         for rid in pack.roles
     ]
 
 
-KINDS: dict[str, Callable[[Site, Pack, Any], list[Piece]]] = {
+KINDS: dict[str, Callable[[RenderContext, Pack, Any], list[Piece]]] = {
     "page": _page,
     "section": _section,
     "capabilities": _capabilities,
@@ -193,26 +194,26 @@ KINDS: dict[str, Callable[[Site, Pack, Any], list[Piece]]] = {
 """What each `include:` entry of a pack adds (packs.py checks the entries)."""
 
 
-def chapters(site: Site, pack: Pack) -> list[Chapter]:
+def chapters(ctx: RenderContext, pack: Pack) -> list[Chapter]:
     out: list[Chapter] = []
     for kind, arg in pack.chapters:
-        for title, where, text in KINDS[kind](site, pack, arg) if kind in KINDS else []:
+        for title, where, text in KINDS[kind](ctx, pack, arg) if kind in KINDS else []:
             out.append(Chapter(f"ch{len(out) + 1}", title, where, text))
     return out
 
 
-def _contacts(site: Site, pack: Pack) -> str:
-    g, here = site.graph, "organization/index.md"
+def _contacts(ctx: RenderContext, pack: Pack) -> str:
+    g, here = ctx.graph, "organization/index.md"
     first = [r for r in g.roles if r in pack.roles] + [r for r in g.roles if r not in pack.roles]
     rows: list[list[Cell]] = [
         [
-            role_a(site, here, rid),
+            role_a(ctx, here, rid),
             str(g.roles[rid].get("team", "—")),
             str(g.roles[rid].get("contact", "—")),
         ]
         for rid in first
     ]
-    contacts = table(site, ["Role", "Team", "Contact"], rows)
+    contacts = table(ctx, ["Role", "Team", "Contact"], rows)
     return "Your own roles come first." + Parts(inline=True)(contacts)
 
 
@@ -286,7 +287,7 @@ def version(root: Path) -> str:
 
 
 def render_html(
-    site: Site,
+    ctx: RenderContext,
     pack: Pack,
     root: Path,
     today: dt.date,
@@ -294,8 +295,8 @@ def render_html(
     asset_prefix: str | None = None,
 ) -> str:
     """The pack as one HTML document; `asset_prefix` leads from its folder to the docs root."""
-    site = dataclasses.replace(site, directory_urls=False)  # chapter links map .html to .md
-    chs = chapters(site, pack)
+    ctx = dataclasses.replace(ctx, directory_urls=False)  # chapter links map .html to .md
+    chs = chapters(ctx, pack)
     md = markdown.Markdown(extensions=EXTENSIONS)
     targets = _link_map(chs)
     converted = [_convert(ch, md) for ch in chs]
@@ -310,7 +311,7 @@ def render_html(
     )
     css = env.loader.get_source(env, "pack.css")[0]  # type: ignore[union-attr]
     context: dict[str, Any] = {
-        "org": site.org_name,
+        "org": ctx.org_name,
         "pack": pack,
         "chapters": chs,
         "version": version(root),

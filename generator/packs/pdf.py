@@ -22,7 +22,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..core.config import Config
 from ..core.pack_specs import Pack
-from ..render.framework_pages import Site
+from ..render.context import RenderContext
 from .html import render_html
 
 # A child of MkDocs' logger: `build --strict` counts these warnings, as it counts MkDocs' own.
@@ -120,7 +120,7 @@ def _short(url: str, limit: int = 200) -> str:
 
 
 def render(
-    site: Site,
+    ctx: RenderContext,
     pack: Pack,
     config: Config,
     out_dir: Path,
@@ -138,7 +138,7 @@ def render(
     out_dir.mkdir(parents=True, exist_ok=True)
     today = config.today or dt.date.today()
     prefix = Path(os.path.relpath(root.resolve(), out_dir.resolve())).as_posix() + "/"
-    html = render_html(site, pack, config.root, today, template_dirs, asset_prefix=prefix)
+    html = render_html(ctx, pack, config.root, today, template_dirs, asset_prefix=prefix)
     html_path = out_dir / f"{pack.id}.html"
     html_path.write_text(html, "utf-8")
     fetcher = SiteFetcher(pack.id, root, where)

@@ -18,7 +18,7 @@ from jinja2.bccache import Bucket, BytecodeCache
 
 from .. import __version__
 from ..core.model import Document
-from ..render.parts import Parts
+from ..render.html_parts import Parts
 
 
 def fingerprint(*parts: Any) -> str:

@@ -25,21 +25,13 @@ from urllib.parse import urlsplit
 from ..core.config import Config
 from ..core.diagnostics import Diagnostic
 from ..core.graph import Graph
+from ..core.layout import page_candidates, page_file, resolve_link, site_path
 from ..core.model import DataFile, Document, KeyPath
 from ..core.rules import links as link_rule
 from .html_links import Finding, broken_links, target_of
 
 Origin = tuple[str, int]
 """(repository path, 1-based line) where a link is written."""
-
-
-def page_file(docs: str, directory_urls: bool) -> str:
-    """The file in the site that MkDocs builds from the docs-tree page `docs`."""
-    if not directory_urls:
-        return docs[:-3] + ".html"
-    if docs == "index.md" or docs.endswith("/index.md"):
-        return docs[: -len("md")] + "html"
-    return docs[:-3] + "/index.html"
 
 
 def check_site(
@@ -182,13 +174,13 @@ class _Sources:
         if parts.scheme or parts.netloc or target.startswith("\\"):
             return None
         if target.startswith("/"):
-            rel, anchor = link_rule.site_path(target)
+            rel, anchor = site_path(target)
             if posixpath.splitext(rel)[1] not in ("", ".md", ".html", ".htm"):
                 return rel, anchor
-            candidates = link_rule.page_candidates(rel, parts.path.endswith("/"))
+            candidates = page_candidates(rel, parts.path.endswith("/"))
             docs = next((c for c in candidates if c in self.pages), candidates[0])
             return page_file(docs, self.directory_urls), anchor
-        path, anchor = link_rule.resolve(doc.path, target)
+        path, anchor = resolve_link(doc.path, target)
         if path is None:
             own = self.g.docs_path.get(doc.path)
             return (page_file(own, self.directory_urls), anchor) if own else None

@@ -2,24 +2,20 @@
 
 A page comes out as Markdown: the author's text, merged files and headings, which MkDocs
 renders as usual, and placeholders for the generated parts, which are ready HTML (see
-fragments.py). The site link check reads the final HTML, so it sees every generated link.
+html_parts.py). The site link check reads the final HTML, so it sees every generated link.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
-from markupsafe import Markup, escape
-
-from ..core.graph import Graph, relative
+from ..core.graph import Graph
+from ..core.layout import relative, resolve_link
 from ..core.model import Document, mapping
-from ..core.rules.links import resolve
-from . import parts as html
-from .parts import Parts, href, md, url_of
-
-__all__ = ["Parts", "href", "md", "url_of"]  # used by the views through this module
+from . import html_parts as html
+from .context import RenderContext
+from .html_parts import Parts, md
 
 _LINK = re.compile(r"(\]\()([^)\s]+)((?:\s+\"[^\"]*\")?\))")
 _HEADING = re.compile(r"^(#{1,5})(?=\s)", re.M)
@@ -29,50 +25,11 @@ _HEADING = re.compile(r"^(#{1,5})(?=\s)", re.M)
 NOT_SEARCHED = "---\nsearch:\n  exclude: true\n---"
 
 
-@dataclass(slots=True)
-class Site:
-    """What page generation needs besides the graph."""
-
-    graph: Graph
-    org_name: str = "Our organization"
-    repo_url: str = ""
-    edit_branch: str = "main"
-    directory_urls: bool = False
-    """MkDocs' `use_directory_urls`: decides the URLs written into raw HTML."""
-    parts_dirs: tuple[str, ...] = ()
-    """Folders whose templates override the bundled HTML parts (a theme's `parts/`)."""
-
-    @property
-    def org_html(self) -> Markup:
-        """The organization's name as HTML, for theme templates (MkDocs' do not autoescape)."""
-        return escape(self.org_name)
-
-    def edit_url(self, doc: Document) -> str:
-        return (
-            f"{self.repo_url.rstrip('/')}/edit/{self.edit_branch}/{doc.path}"
-            if self.repo_url
-            else ""
-        )
-
-
-def site_for(graph: Graph, directory_urls: bool = False, custom_dir: str | None = None) -> Site:
-    """`custom_dir`: the theme folder, whose `parts/` templates override the bundled ones."""
-    org = graph.repo.organization.data if graph.repo.organization else {}
-    return Site(
-        graph,
-        str(org.get("name") or "Our organization"),
-        str(org.get("repository_url") or ""),
-        str(org.get("edit_branch") or "main"),
-        directory_urls,
-        html.override_dirs(custom_dir),
-    )
-
-
 def rewrite_links(body: str, source: Document, dest: str, g: Graph) -> str:
     """Re-point relative links of a file that is shown at another place in the site."""
 
     def fix(m: re.Match[str]) -> str:
-        path, anchor = resolve(source.path, m.group(2))
+        path, anchor = resolve_link(source.path, m.group(2))
         if path is None or path == "":
             return m.group(0)
         target = g.docs_path.get(path)
@@ -110,25 +67,25 @@ def level(value: Any) -> str:
     return str(value).capitalize() if value else "—"
 
 
-def _overlay(site: Site, here: str, overlay: Document, parts: Parts) -> str:
+def _overlay(ctx: RenderContext, here: str, overlay: Document, parts: Parts) -> str:
     m = overlay.meta
     mat = mapping(m.get("maturity"))
-    edit = site.edit_url(overlay)
+    edit = ctx.edit_url(overlay)
     facts = html.render(
-        site,
+        ctx,
         "overlay-facts.html",
-        owner=html.role_a(site, here, str(m.get("owner"))),
+        owner=html.role_a(ctx, here, str(m.get("owner"))),
         maturity=f"{level(mat.get('current'))} → {level(mat.get('target'))}",
         assessed=str(mat["assessed"]) if mat.get("assessed") else "",
         edit=html.link(edit, "Edit our practice", "fkb-edit") if edit else None,
-        kpis=html.kpi_table(site, overlay, with_formula=True),
+        kpis=html.kpi_table(ctx, overlay, with_formula=True),
     )
     out = [
-        f"## In {md(site.org_name)} {{ #in-our-organization }}",
+        f"## In {md(ctx.org_name)} {{ #in-our-organization }}",
         "",
         '<div class="fkb-overlay" markdown>',
         parts(facts),
-        demote(rewrite_links(overlay.body, overlay, here, site.graph)).strip(),
+        demote(rewrite_links(overlay.body, overlay, here, ctx.graph)).strip(),
         "",
         "</div>",
         "",
@@ -136,8 +93,8 @@ def _overlay(site: Site, here: str, overlay: Document, parts: Parts) -> str:
     return "\n".join(out)
 
 
-def _facts(site: Site, doc: Document, here: str) -> str:
-    g, m = site.graph, doc.meta
+def _facts(ctx: RenderContext, doc: Document, here: str) -> str:
+    g, m = ctx.graph, doc.meta
     domain = next((d for d in g.domains if d.id == m.get("domain")), None)
     personas = mapping(m.get("personas"))
     aliases = [
@@ -146,13 +103,13 @@ def _facts(site: Site, doc: Document, here: str) -> str:
         if isinstance(a, dict)
     ]
     return html.render(
-        site,
+        ctx,
         "capability-facts.html",
         summary=str(m.get("summary", "")),
-        domain=html.page_a(site, here, domain) if domain else None,
-        phases=[html.page_a(site, here, p) for p in g.phases if p.id in (m.get("phases") or [])],
+        domain=html.page_a(ctx, here, domain) if domain else None,
+        phases=[html.page_a(ctx, here, p) for p in g.phases if p.id in (m.get("phases") or [])],
         lead=[
-            html.page_a(site, here, g.personas[p])
+            html.page_a(ctx, here, g.personas[p])
             for p in personas.get("lead") or []
             if p in g.personas
         ],
@@ -160,33 +117,33 @@ def _facts(site: Site, doc: Document, here: str) -> str:
     )
 
 
-def _listed(site: Site, here: str, caps: list[Document], back: list[Document]) -> str:
-    items = [(html.page_a(site, here, c), str(c.meta.get("summary", ""))) for c in caps]
-    back_links = [html.page_a(site, here, c) for c in back]
-    return html.render(site, "related.html", items=items, back=back_links, always=not back)
+def _listed(ctx: RenderContext, here: str, caps: list[Document], back: list[Document]) -> str:
+    items = [(html.page_a(ctx, here, c), str(c.meta.get("summary", ""))) for c in caps]
+    back_links = [html.page_a(ctx, here, c) for c in back]
+    return html.render(ctx, "related.html", items=items, back=back_links, always=not back)
 
 
-def capability(site: Site, doc: Document, here: str, parts: Parts) -> str:
-    g, m = site.graph, doc.meta
-    out = [parts(_facts(site, doc, here)), doc.body.rstrip(), ""]
+def capability(ctx: RenderContext, doc: Document, here: str, parts: Parts) -> str:
+    g, m = ctx.graph, doc.meta
+    out = [parts(_facts(ctx, doc, here)), doc.body.rstrip(), ""]
     overlay = g.overlays.get(doc.id)
     if overlay:
-        out.append(_overlay(site, here, overlay, parts))
+        out.append(_overlay(ctx, here, overlay, parts))
     rows = g.raci_by_capability.get(doc.id) or []
     if rows:
-        out += ["## Who does what here", parts(html.raci_table(site, here, rows, False))]
+        out += ["## Who does what here", parts(html.raci_table(ctx, here, rows, False))]
     related = [g.capabilities[r] for r in m.get("related") or [] if r in g.capabilities]
     back = [c for c in g.referenced_by.get(doc.id, []) if c not in related]
     if related or back:
-        out += ["## Related capabilities", parts(_listed(site, here, related, back))]
-    return "\n".join(out) + footer(site, doc, here, parts)
+        out += ["## Related capabilities", parts(_listed(ctx, here, related, back))]
+    return "\n".join(out) + footer(ctx, doc, here, parts)
 
 
-def footer(site: Site, doc: Document, here: str, parts: Parts) -> str:
+def footer(ctx: RenderContext, doc: Document, here: str, parts: Parts) -> str:
     """Backlinks, review status and the framework credit, shared by every page."""
-    g = site.graph
+    g = ctx.graph
     links = [
-        html.page_a(site, here, d)
+        html.page_a(ctx, here, d)
         for d in g.backlinks.get(doc.path, [])
         if d.path in g.docs_path and g.docs_path[d.path] != here and d.kind != "capability"
     ]
@@ -200,12 +157,12 @@ def footer(site: Site, doc: Document, here: str, parts: Parts) -> str:
         )
     return parts(
         html.render(
-            site,
+            ctx,
             "footer.html",
             backlinks=links,
             reviewed=str(reviewed) if reviewed else "",
-            owner=html.role_a(site, here, str(owner)) if owner else None,
-            credit=html.attribution(site, doc),
+            owner=html.role_a(ctx, here, str(owner)) if owner else None,
+            credit=html.attribution(ctx, doc),
         )
     )
 
@@ -218,30 +175,30 @@ def maturity_cell(g: Graph, cap_id: str) -> str:
     return f"{level(mat.get('current'))} → {level(mat.get('target'))}"
 
 
-def domain(site: Site, doc: Document, here: str, parts: Parts) -> str:
-    g = site.graph
+def domain(ctx: RenderContext, doc: Document, here: str, parts: Parts) -> str:
+    g = ctx.graph
     rows: list[list[html.Cell]] = [
-        [html.page_a(site, here, c), str(c.meta.get("summary", "")), maturity_cell(g, c.id)]
+        [html.page_a(ctx, here, c), str(c.meta.get("summary", "")), maturity_cell(g, c.id)]
         for c in g.by_domain.get(doc.id, [])
     ]
-    head = ["Capability", "What it achieves", f"{site.org_name}: now → target"]
+    head = ["Capability", "What it achieves", f"{ctx.org_name}: now → target"]
     return (
         doc.body.rstrip()
         + "\n\n## Capabilities in this domain"
-        + parts(html.table(site, head, rows))
-        + footer(site, doc, here, parts)
+        + parts(html.table(ctx, head, rows))
+        + footer(ctx, doc, here, parts)
     )
 
 
-def persona(site: Site, doc: Document, here: str, parts: Parts) -> str:
-    g = site.graph
+def persona(ctx: RenderContext, doc: Document, here: str, parts: Parts) -> str:
+    g = ctx.graph
     out = [doc.body.rstrip(), ""]
     roles = [rid for rid, r in g.roles.items() if r.get("persona") == doc.id]
     if roles:
-        links = [html.role_a(site, here, r) for r in roles]
+        links = [html.role_a(ctx, here, r) for r in roles]
         out += [
-            f"## In {md(site.org_name)}",
-            parts(html.render(site, "persona-roles.html", roles=links)),
+            f"## In {md(ctx.org_name)}",
+            parts(html.render(ctx, "persona-roles.html", roles=links)),
         ]
     acts = g.activities.get(doc.id, [])
     if acts:
@@ -253,7 +210,7 @@ def persona(site: Site, doc: Document, here: str, parts: Parts) -> str:
             "",
         ]
         out += activity_sections(g, here, acts, read_more=True)
-    return "\n".join(out) + footer(site, doc, here, parts)
+    return "\n".join(out) + footer(ctx, doc, here, parts)
 
 
 FULL_TEXT_UP_TO = 40
@@ -279,32 +236,32 @@ def activity_sections(g: Graph, here: str, acts: list[Any], read_more: bool = Fa
     return out
 
 
-def phase(site: Site, doc: Document, here: str, parts: Parts) -> str:
-    caps = site.graph.by_phase.get(doc.id, [])
+def phase(ctx: RenderContext, doc: Document, here: str, parts: Parts) -> str:
+    caps = ctx.graph.by_phase.get(doc.id, [])
     return (
         doc.body.rstrip()
         + "\n\n## Capabilities exercised in this phase"
-        + parts(_listed(site, here, caps, []))
-        + footer(site, doc, here, parts)
+        + parts(_listed(ctx, here, caps, []))
+        + footer(ctx, doc, here, parts)
     )
 
 
-def render_parts(site: Site, doc: Document) -> tuple[str, Parts]:
+def render_parts(ctx: RenderContext, doc: Document) -> tuple[str, Parts]:
     """A content page's Markdown as the site shows it, with placeholders for its HTML parts."""
     parts = Parts()
-    return _render(site, doc, parts), parts
+    return _render(ctx, doc, parts), parts
 
 
-def render(site: Site, doc: Document) -> str:
+def render(ctx: RenderContext, doc: Document) -> str:
     """A content page's full Markdown as the site shows it, HTML parts inlined."""
-    return _render(site, doc, Parts(inline=True))
+    return _render(ctx, doc, Parts(inline=True))
 
 
-def _render(site: Site, doc: Document, parts: Parts) -> str:
-    here = site.graph.docs_path[doc.path]
+def _render(ctx: RenderContext, doc: Document, parts: Parts) -> str:
+    here = ctx.graph.docs_path[doc.path]
     kind = {"capability": capability, "domain": domain, "persona": persona, "phase": phase}.get(
         doc.kind
     )
     if kind:
-        return kind(site, doc, here, parts)
-    return doc.body.rstrip() + "\n" + footer(site, doc, here, parts)
+        return kind(ctx, doc, here, parts)
+    return doc.body.rstrip() + "\n" + footer(ctx, doc, here, parts)

@@ -6,15 +6,13 @@ overridable from the theme like every part).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from markupsafe import Markup
 
 from ..core.graph import LEVELS, Graph
-from .parts import Cell, render, table
-
-if TYPE_CHECKING:
-    from .framework_pages import Site
+from .context import RenderContext
+from .html_parts import Cell, render, table
 
 ROW, LABEL, COL, HEAD = 26, 300, 84, 34
 
@@ -31,9 +29,9 @@ def _maturity(g: Graph, cap_id: str) -> tuple[Any, Any]:
     return mat.get("current"), mat.get("target")
 
 
-def domain_summary(site: Site) -> Markup:
+def domain_summary(ctx: RenderContext) -> Markup:
     """Per domain: how many capabilities are at each level now, and how many are below target."""
-    g = site.graph
+    g = ctx.graph
     rows: list[list[Cell]] = []
     for domain in g.domains:
         counts = dict.fromkeys(LEVELS, 0)
@@ -47,7 +45,7 @@ def domain_summary(site: Site) -> Markup:
                 missing += 1
         rows.append([domain.title, *(str(counts[x]) for x in LEVELS), str(missing), str(below)])
     head = ["Domain", "Crawl", "Walk", "Run", "Not assessed", "Below target"]
-    return table(site, head, rows)
+    return table(ctx, head, rows)
 
 
 def _cells(current: Any, target: Any) -> list[dict[str, Any]]:
@@ -65,12 +63,12 @@ def _cells(current: Any, target: Any) -> list[dict[str, Any]]:
     return cells
 
 
-def heatmap(site: Site, href: dict[str, str]) -> Markup:
+def heatmap(ctx: RenderContext, href: dict[str, str]) -> Markup:
     """Current (filled) and target (outlined) maturity per capability, grouped by domain.
 
     `href` maps capability ids to the URLs their labels link to.
     """
-    g = site.graph
+    g = ctx.graph
     rows: list[dict[str, Any]] = []
     y = HEAD
     for domain in g.domains:
@@ -92,7 +90,7 @@ def heatmap(site: Site, href: dict[str, str]) -> Markup:
             )
             y += ROW
     return render(
-        site,
+        ctx,
         "heatmap.html",
         width=LABEL + COL * len(LEVELS) + 10,
         height=HEAD + ROW * len(rows) + 8,

@@ -1,7 +1,7 @@
 """Generated pages about the organization: roles, roster, charter, maturity and adoption.
 
 Headings stay Markdown (they feed the table of contents), with data escaped by `md()`; every
-other piece that shows data is an HTML part rendered from a template (see fragments.py).
+other piece that shows data is an HTML part rendered from a template (see html_parts.py).
 """
 
 from __future__ import annotations
@@ -10,11 +10,12 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..core.graph import LEVELS, relative
+from ..core.graph import LEVELS
+from ..core.layout import relative
 from ..core.model import Document, mapping
+from .context import RenderContext
 from .framework_pages import (
     FULL_TEXT_UP_TO,
-    Site,
     activity_sections,
     footer,
     level,
@@ -22,7 +23,7 @@ from .framework_pages import (
     page_link,
     rewrite_links,
 )
-from .parts import Cell, Parts, md, page_a, render, role_a, role_raci_table, table
+from .html_parts import Cell, Parts, md, page_a, render, role_a, role_raci_table, table
 
 STATUS = {"done": "Done", "in-progress": "In progress", "not-started": "Not started"}
 
@@ -33,35 +34,35 @@ def _status(value: Any) -> dict[str, str]:
     return {"status": status if status in STATUS else "", "label": STATUS.get(status, status)}
 
 
-def adoption_progress(site: Site, here: str) -> Markup:
+def adoption_progress(ctx: RenderContext, here: str) -> Markup:
     rows = []
-    for doc in site.graph.adoption:
+    for doc in ctx.graph.adoption:
         crit = [c for c in doc.meta.get("exit_criteria") or [] if isinstance(c, dict)]
         rows.append(
             {
-                "phase": page_a(site, here, doc),
-                "owner": role_a(site, here, str(doc.meta.get("owner"))),
+                "phase": page_a(ctx, here, doc),
+                "owner": role_a(ctx, here, str(doc.meta.get("owner"))),
                 "met": sum(bool(c.get("met")) for c in crit),
                 "total": len(crit),
                 **_status(doc.meta.get("status")),
             }
         )
-    return render(site, "adoption-progress.html", rows=rows)
+    return render(ctx, "adoption-progress.html", rows=rows)
 
 
-def _role_facts(site: Site, here: str, role: dict[str, Any]) -> Markup:
-    persona = site.graph.personas.get(str(role.get("persona")))
+def _role_facts(ctx: RenderContext, here: str, role: dict[str, Any]) -> Markup:
+    persona = ctx.graph.personas.get(str(role.get("persona")))
     return render(
-        site,
+        ctx,
         "role-facts.html",
-        persona=page_a(site, here, persona) if persona else None,
+        persona=page_a(ctx, here, persona) if persona else None,
         team=str(role.get("team") or ""),
         contact=str(role.get("contact") or ""),
     )
 
 
-def _committees(site: Site, here: str, rid: str, parts: Parts) -> list[str]:
-    g = site.graph
+def _committees(ctx: RenderContext, here: str, rid: str, parts: Parts) -> list[str]:
+    g = ctx.graph
     seats = g.committees.get(rid, [])
     if not (seats and g.charter):
         return []
@@ -71,23 +72,23 @@ def _committees(site: Site, here: str, rid: str, parts: Parts) -> list[str]:
         if isinstance(r, dict) and r.get("approver") == rid
     ]
     listed = render(
-        site,
+        ctx,
         "role-committees.html",
         seats=", ".join(s.capitalize() for s in seats),
-        charter=page_a(site, here, g.charter),
+        charter=page_a(ctx, here, g.charter),
         rights=rights,
     )
     return ["## Committees", parts(listed)]
 
 
-def role_page(site: Site, rid: str, parts: Parts | None = None) -> str:
+def role_page(ctx: RenderContext, rid: str, parts: Parts | None = None) -> str:
     parts = parts or Parts(inline=True)
-    g, here = site.graph, f"organization/roles/{rid}.md"
+    g, here = ctx.graph, f"organization/roles/{rid}.md"
     role = g.roles[rid]
     persona = g.personas.get(str(role.get("persona")))
     out = [
         f"# {md(role['title'])}",
-        parts(_role_facts(site, here, role)),
+        parts(_role_facts(ctx, here, role)),
         "## What is expected of you",
         "",
     ]
@@ -97,11 +98,11 @@ def role_page(site: Site, rid: str, parts: Parts | None = None) -> str:
     out += [
         "### Responsible or accountable",
         "",
-        parts(role_raci_table(site, here, rid, lead)) if lead else "No activity.",
+        parts(role_raci_table(ctx, here, rid, lead)) if lead else "No activity.",
         "",
     ]
     if other:
-        out += ["### Consulted or informed", parts(role_raci_table(site, here, rid, other))]
+        out += ["### Consulted or informed", parts(role_raci_table(ctx, here, rid, other))]
     owned = [
         g.capabilities[c]
         for c, o in g.overlays.items()
@@ -109,15 +110,15 @@ def role_page(site: Site, rid: str, parts: Parts | None = None) -> str:
     ]
     if owned:
         cells: list[list[Cell]] = [
-            [page_a(site, here, c, "in-our-organization"), maturity_cell(g, c.id)] for c in owned
+            [page_a(ctx, here, c, "in-our-organization"), maturity_cell(g, c.id)] for c in owned
         ]
         head = ["Capability", "Maturity now → target"]
-        out += ["## Capabilities you own", parts(table(site, head, cells))]
-    out += _committees(site, here, rid, parts)
+        out += ["## Capabilities you own", parts(table(ctx, head, cells))]
+    out += _committees(ctx, here, rid, parts)
     phases = [p for p in g.adoption if p.meta.get("owner") == rid]
     if phases:
-        items = [(page_a(site, here, p), STATUS.get(str(p.meta.get("status")), "")) for p in phases]
-        out += ["## Adoption phases you own", parts(render(site, "related.html", items=items))]
+        items = [(page_a(ctx, here, p), STATUS.get(str(p.meta.get("status")), "")) for p in phases]
+        out += ["## Adoption phases you own", parts(render(ctx, "related.html", items=items))]
     acts = g.activities.get(str(role.get("persona")), [])
     if persona and acts:
         out += [f"## Your activities as {md(persona.title)}", ""]
@@ -131,11 +132,11 @@ def role_page(site: Site, rid: str, parts: Parts | None = None) -> str:
     return "\n".join(out)
 
 
-def roster(site: Site, parts: Parts | None = None) -> str:
+def roster(ctx: RenderContext, parts: Parts | None = None) -> str:
     parts = parts or Parts(inline=True)
-    g, here = site.graph, "organization/index.md"
+    g, here = ctx.graph, "organization/index.md"
     out = [
-        f"# {md(site.org_name)}",
+        f"# {md(ctx.org_name)}",
         "",
         "How we run FinOps: the people, the committee that decides, "
         "who does what, how mature we are and how far we have come.",
@@ -151,19 +152,19 @@ def roster(site: Site, parts: Parts | None = None) -> str:
         persona = g.personas.get(str(role.get("persona")))
         rows.append(
             [
-                role_a(site, here, rid),
-                page_a(site, here, persona) if persona else None,
+                role_a(ctx, here, rid),
+                page_a(ctx, here, persona) if persona else None,
                 str(role.get("team", "—")),
                 str(role.get("contact", "—")),
             ]
         )
-    out += ["", "## Roles", parts(table(site, ["Role", "Persona", "Team", "Contact"], rows))]
+    out += ["", "## Roles", parts(table(ctx, ["Role", "Persona", "Team", "Contact"], rows))]
     return "\n".join(out) + "\n"
 
 
-def maturity_overview(site: Site, parts: Parts | None = None) -> str:
+def maturity_overview(ctx: RenderContext, parts: Parts | None = None) -> str:
     parts = parts or Parts(inline=True)
-    g, here = site.graph, "organization/maturity.md"
+    g, here = ctx.graph, "organization/maturity.md"
     out = [
         "# Maturity overview",
         "",
@@ -183,10 +184,10 @@ def maturity_overview(site: Site, parts: Parts | None = None) -> str:
                 if now in LEVELS and target in LEVELS
                 else "—"
             )
-            owner = role_a(site, here, str(o.meta.get("owner"))) if o else None
+            owner = role_a(ctx, here, str(o.meta.get("owner"))) if o else None
             rows.append(
                 [
-                    page_a(site, here, c),
+                    page_a(ctx, here, c),
                     owner,
                     level(now),
                     level(target),
@@ -194,26 +195,26 @@ def maturity_overview(site: Site, parts: Parts | None = None) -> str:
                     str(mat.get("assessed", "—")),
                 ]
             )
-        out += [f"## {md(d.title)}", parts(table(site, head, rows))]
+        out += [f"## {md(d.title)}", parts(table(ctx, head, rows))]
     return "\n".join(out)
 
 
-def adoption_index(site: Site, parts: Parts | None = None) -> str:
+def adoption_index(ctx: RenderContext, parts: Parts | None = None) -> str:
     parts = parts or Parts(inline=True)
     here = "organization/adoption/index.md"
     return (
         "# Adoption roadmap\n\nHow we are introducing FinOps, phase by phase. Each phase ends "
-        "when its exit criteria are met." + parts(adoption_progress(site, here))
+        "when its exit criteria are met." + parts(adoption_progress(ctx, here))
     )
 
 
-def adoption_phase(site: Site, doc: Document, parts: Parts | None = None) -> str:
+def adoption_phase(ctx: RenderContext, doc: Document, parts: Parts | None = None) -> str:
     parts = parts or Parts(inline=True)
-    g, here = site.graph, g_path(site, doc)
+    g, here = ctx.graph, g_path(ctx, doc)
     facts = render(
-        site,
+        ctx,
         "adoption-facts.html",
-        owner=role_a(site, here, str(doc.meta.get("owner"))),
+        owner=role_a(ctx, here, str(doc.meta.get("owner"))),
         **_status(doc.meta.get("status")),
     )
     items = [
@@ -227,20 +228,20 @@ def adoption_phase(site: Site, doc: Document, parts: Parts | None = None) -> str
         rewrite_links(doc.body, doc, here, g).rstrip(),
         "",
         "### Checklist",
-        parts(render(site, "checklist.html", items=items)),
+        parts(render(ctx, "checklist.html", items=items)),
     ]
-    return "\n".join(out) + "\n" + footer(site, doc, here, parts)
+    return "\n".join(out) + "\n" + footer(ctx, doc, here, parts)
 
 
-def g_path(site: Site, doc: Document) -> str:
-    return site.graph.docs_path[doc.path]
+def g_path(ctx: RenderContext, doc: Document) -> str:
+    return ctx.graph.docs_path[doc.path]
 
 
-def charter(site: Site, doc: Document, parts: Parts | None = None) -> str:
+def charter(ctx: RenderContext, doc: Document, parts: Parts | None = None) -> str:
     parts = parts or Parts(inline=True)
-    g, here, m = site.graph, g_path(site, doc), doc.meta
+    g, here, m = ctx.graph, g_path(ctx, doc), doc.meta
     members: list[list[Cell]] = [
-        [role_a(site, here, r), ", ".join(x.capitalize() for x in g.committees[r])]
+        [role_a(ctx, here, r), ", ".join(x.capitalize() for x in g.committees[r])]
         for r in sorted(
             g.committees,
             key=lambda r: ("chair" not in g.committees[r], "sponsor" not in g.committees[r], r),
@@ -249,14 +250,14 @@ def charter(site: Site, doc: Document, parts: Parts | None = None) -> str:
     rights: list[list[Cell]] = [
         [
             str(r.get("decision")),
-            role_a(site, here, str(r.get("approver"))),
+            role_a(ctx, here, str(r.get("approver"))),
             str(r.get("threshold", "—")),
         ]
         for r in m.get("decision_rights") or []
         if isinstance(r, dict)
     ]
     facts = render(
-        site, "charter-facts.html", cadence=str(m.get("cadence")), quorum=str(m.get("quorum"))
+        ctx, "charter-facts.html", cadence=str(m.get("cadence")), quorum=str(m.get("quorum"))
     )
     out = [
         f"# {md(doc.title)}",
@@ -264,8 +265,8 @@ def charter(site: Site, doc: Document, parts: Parts | None = None) -> str:
         rewrite_links(doc.body, doc, here, g).rstrip(),
         "",
         "## Members at a glance",
-        parts(table(site, ["Role", "Seat"], members)),
+        parts(table(ctx, ["Role", "Seat"], members)),
         "## Decision rights at a glance",
-        parts(table(site, ["Decision", "Approver", "Threshold"], rights)),
+        parts(table(ctx, ["Decision", "Approver", "Threshold"], rights)),
     ]
-    return "\n".join(out) + footer(site, doc, here, parts)
+    return "\n".join(out) + footer(ctx, doc, here, parts)

@@ -14,55 +14,13 @@ import difflib
 import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from ..config import Config
 from ..diagnostics import Diagnostic
+from ..layout import PAGE_SUFFIXES, page_candidates, resolve_link, site_path, virtual_paths
 from ..model import Document, Repository
-
-_PAGE_SUFFIXES = ("", ".md", ".html", ".htm")
-
-
-@lru_cache(maxsize=65536)  # the graph and the rule resolve every link; many are repeated
-def resolve(source: str, target: str) -> tuple[str | None, str]:
-    """(repository-relative path or None for a same-page link, anchor) of a relative link.
-
-    Returns ("", "") for links this function does not own: external URLs, mail, site-absolute
-    paths (see `site_path`).
-    """
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or target.startswith(("/", "\\")):
-        return "", ""
-    if not parts.path:
-        return None, unquote(parts.fragment)
-    path = posixpath.normpath(posixpath.join(posixpath.dirname(source), unquote(parts.path)))
-    return path, unquote(parts.fragment)
-
-
-def site_path(target: str) -> tuple[str, str]:
-    """(path from the site root, anchor) of a site-absolute link such as `/capabilities/x.md`.
-
-    The path is `.` for the root, and starts with `../` when the link climbs out of the site.
-    """
-    parts = urlsplit(target)
-    raw = unquote(parts.path).replace("\\", "/").lstrip("/")
-    return (posixpath.normpath(raw) if raw else "."), unquote(parts.fragment)
-
-
-def page_candidates(rel: str, trailing_slash: bool) -> list[str]:
-    """Docs-tree paths of the page a site URL path can name: `x.md`, `x.html`, `x/`, `x`."""
-    if rel == ".":
-        return ["index.md"]
-    stem, ext = posixpath.splitext(rel)
-    if trailing_slash or ext not in _PAGE_SUFFIXES[1:]:
-        return [f"{rel}.md", f"{rel}/index.md"]
-    if ext == ".md":
-        return [rel]
-    if posixpath.basename(stem) == "index":
-        return [f"{stem}.md"]
-    return [f"{stem}.md", f"{stem}/index.md"]
 
 
 class Suggester:
@@ -183,7 +141,6 @@ class _Context:
 
 
 def run(repo: Repository, config: Config) -> list[Diagnostic]:
-    from ...render.generated_pages import virtual_paths
 
     content = config.content_dir + "/"
     virtual = virtual_paths(repo, config.content_dir, config.playbooks_dir)
@@ -209,7 +166,7 @@ def _check(ctx: _Context, doc: Document, target: str, line: int) -> Diagnostic |
         return None  # other sites; `file:` and other unsafe URLs are rules/urls.py's
     if target.startswith("/"):
         return _check_site_absolute(ctx, doc, target, line)
-    path, anchor = resolve(doc.path, target)
+    path, anchor = resolve_link(doc.path, target)
     if path is not None:
         problem = _check_file(ctx, doc, target, path, line)
         if problem is not None or not anchor:
@@ -275,7 +232,7 @@ def _check_site_absolute(ctx: _Context, doc: Document, target: str, line: int) -
             "link only to pages and files of the site",
         )
     ext = posixpath.splitext(rel)[1]
-    if ext not in _PAGE_SUFFIXES and not target.split("#")[0].endswith("/"):
+    if ext not in PAGE_SUFFIXES and not target.split("#")[0].endswith("/"):
         return _check_site_file(ctx, doc, target, rel, line)
     for page in page_candidates(rel, urlsplit(target).path.endswith("/")):
         if page in ctx.pages:

@@ -14,31 +14,26 @@ only through `md()`.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape as escape_text
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader
 from markupsafe import Markup, escape
 
-from ..core.graph import relpath
+from ..core.layout import relative_url, url_of
+from ..core.model import Document
 from ..core.rules.url_schemes import safe_url
-
-if TYPE_CHECKING:
-    from ..core.model import Document
-    from .framework_pages import Site
+from .context import RenderContext
 
 LICENSE = ("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/")
 FOUNDATION = ("FinOps Foundation", "https://www.finops.org/")
 _PLACEHOLDER = re.compile(r"<!-- finops-kb part (\d+) -->")
 PARTS = Path(__file__).parent / "templates" / "parts"
-OVERRIDES = "parts"
-"""Folder of the theme's custom_dir whose templates replace the bundled ones of the same name."""
 # Characters Python-Markdown gives a meaning to inline, and honours a backslash escape for.
 _MD_ACTIVE = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
 
@@ -72,29 +67,14 @@ class Parts:
         return self.html[i] if i < len(self.html) else m.group(0)
 
 
-def url_of(docs: str, directory_urls: bool) -> str:
-    """The URL path MkDocs gives the page built from `docs`."""
-    if not directory_urls:
-        return docs[:-3] + ".html"
-    if docs == "index.md" or docs.endswith("/index.md"):
-        return docs[: -len("index.md")]
-    return docs[:-3] + "/"
-
-
-def href(site: Site, here: str, target: str, anchor: str = "") -> str:
+def href(ctx: RenderContext, here: str, target: str, anchor: str = "") -> str:
     """A relative URL from the page built from `here` to the one built from `target`."""
-    return href_from_url(site, url_of(here, site.directory_urls), target, anchor)
+    return href_from_url(ctx, url_of(here, ctx.directory_urls), target, anchor)
 
 
-def href_from_url(site: Site, base: str, target: str, anchor: str = "") -> str:
+def href_from_url(ctx: RenderContext, base: str, target: str, anchor: str = "") -> str:
     """A relative URL from the file at site URL `base` to the page built from `target`."""
-    dest = url_of(target, site.directory_urls)
-    rel = relpath(dest or ".", posixpath.dirname(base) or ".")
-    if dest.endswith("/") or dest == "":
-        rel = rel.rstrip("/") + "/"
-    if ":" in rel.split("/", 1)[0]:  # a file named `x:y.md` must not read as a URL scheme
-        rel = "./" + rel
-    return rel + (f"#{anchor}" if anchor else "")
+    return relative_url(base, target, ctx.directory_urls, anchor)
 
 
 def md(text: Any) -> str:
@@ -167,41 +147,38 @@ def environment(overrides: tuple[str, ...] = ()) -> Environment:
     return env
 
 
-def override_dirs(custom_dir: str | Path | None) -> tuple[str, ...]:
-    """Where a theme overrides parts, for `Site.parts_dirs`."""
-    return (str(Path(custom_dir) / OVERRIDES),) if custom_dir else ()
-
-
-def render(site: Site, name: str, **context: Any) -> Markup:
+def render(ctx: RenderContext, name: str, **context: Any) -> Markup:
     """The part `name` (a template in `templates/parts/`), rendered with autoescape."""
-    return Markup(environment(site.parts_dirs).get_template(name).render(context).strip())
+    return Markup(environment(ctx.parts_dirs).get_template(name).render(context).strip())
 
 
-def page_a(site: Site, here: str, doc: Document, anchor: str = "") -> Link:
+def page_a(ctx: RenderContext, here: str, doc: Document, anchor: str = "") -> Link:
     # A URL between two pages of the site is relative by construction: no need to test it.
-    return Link(href(site, here, site.graph.docs_path[doc.path], anchor), doc.title)
+    return Link(href(ctx, here, ctx.graph.docs_path[doc.path], anchor), doc.title)
 
 
-def role_a(site: Site, here: str, role_id: str) -> Link | Code:
-    role = site.graph.roles.get(role_id)
+def role_a(ctx: RenderContext, here: str, role_id: str) -> Link | Code:
+    role = ctx.graph.roles.get(role_id)
     if not role:
         return Code(role_id)
-    return Link(href(site, here, f"organization/roles/{role_id}.md"), str(role["title"]))
+    return Link(href(ctx, here, f"organization/roles/{role_id}.md"), str(role["title"]))
 
 
-def table(site: Site, head: Iterable[str], rows: Iterable[Iterable[Cell]], cls: str = "") -> Markup:
+def table(
+    ctx: RenderContext, head: Iterable[str], rows: Iterable[Iterable[Cell]], cls: str = ""
+) -> Markup:
     """A table of cells (see `Cell`)."""
-    return render(site, "table.html", head=list(head), rows=rows, cls=cls)
+    return render(ctx, "table.html", head=list(head), rows=rows, cls=cls)
 
 
-def attribution(site: Site, doc: Document) -> Markup:
+def attribution(ctx: RenderContext, doc: Document) -> Markup:
     """The CC BY 4.0 credit of a page adapted from the framework ("" without `sources`)."""
     sources = doc.meta.get("sources")
     if not isinstance(sources, list) or not sources:
         return Markup("")
     named = [link(str(s.get("url")), s.get("title")) for s in sources if isinstance(s, dict)]
     return render(
-        site,
+        ctx,
         "credit.html",
         sources=named,
         foundation=link(FOUNDATION[1], FOUNDATION[0]),
@@ -209,51 +186,53 @@ def attribution(site: Site, doc: Document) -> Markup:
     )
 
 
-def _activity(site: Site, here: str, act: dict[str, Any]) -> Link:
-    url = href(site, here, "organization/raci.md", f"act-{act.get('id')}")
+def _activity(ctx: RenderContext, here: str, act: dict[str, Any]) -> Link:
+    url = href(ctx, here, "organization/raci.md", f"act-{act.get('id')}")
     return Link(url, str(act.get("title")))
 
 
-def _capability(site: Site, here: str, act: dict[str, Any]) -> Cell:
-    cap = site.graph.capabilities.get(str(act.get("capability")))
-    return page_a(site, here, cap) if cap else str(act.get("capability"))
+def _capability(ctx: RenderContext, here: str, act: dict[str, Any]) -> Cell:
+    cap = ctx.graph.capabilities.get(str(act.get("capability")))
+    return page_a(ctx, here, cap) if cap else str(act.get("capability"))
 
 
-def raci_table(site: Site, here: str, rows: list[dict[str, Any]], with_capability: bool) -> Markup:
+def raci_table(
+    ctx: RenderContext, here: str, rows: list[dict[str, Any]], with_capability: bool
+) -> Markup:
     head = ["Activity", *(["Capability"] if with_capability else []), "R", "A", "C", "I"]
     body: list[list[Cell]] = []
     for act in rows:
         by_letter: dict[str, list[Cell]] = {k: [] for k in "RACI"}
         for role, letter in (act.get("assignments") or {}).items():
-            by_letter.setdefault(str(letter), []).append(role_a(site, here, role))
-        row: list[Cell] = [_activity(site, here, act)]
+            by_letter.setdefault(str(letter), []).append(role_a(ctx, here, role))
+        row: list[Cell] = [_activity(ctx, here, act)]
         if with_capability:
-            row.append(_capability(site, here, act))
+            row.append(_capability(ctx, here, act))
         body.append(row + [by_letter[k] or None for k in "RACI"])
-    return table(site, head, body)
+    return table(ctx, head, body)
 
 
-def role_raci_table(site: Site, here: str, role: str, rows: list[dict[str, Any]]) -> Markup:
+def role_raci_table(ctx: RenderContext, here: str, role: str, rows: list[dict[str, Any]]) -> Markup:
     """A role's own RACI rows: its letter and who is accountable, not the whole matrix row."""
     body = []
     for act in rows:
         letters = act.get("assignments") or {}
         body.append(
             {
-                "activity": _activity(site, here, act),
-                "capability": _capability(site, here, act),
+                "activity": _activity(ctx, here, act),
+                "capability": _capability(ctx, here, act),
                 "letter": str(letters.get(role)),
-                "accountable": [role_a(site, here, r) for r, x in letters.items() if x == "A"],
+                "accountable": [role_a(ctx, here, r) for r, x in letters.items() if x == "A"],
             }
         )
-    return render(site, "role-raci-table.html", rows=body)
+    return render(ctx, "role-raci-table.html", rows=body)
 
 
-def kpi_table(site: Site, overlay: Document, with_formula: bool) -> Markup:
+def kpi_table(ctx: RenderContext, overlay: Document, with_formula: bool) -> Markup:
     """The overlay's local KPIs ("" when it has none)."""
     kpis = [k for k in overlay.meta.get("kpis") or [] if isinstance(k, dict)]
     if not kpis:
         return Markup("")
     head = ["Our KPI", "Target", "Current", *(["How it is measured"] if with_formula else [])]
     keys = ("name", "target", "current", *(("formula",) if with_formula else ()))
-    return table(site, head, [[str(k.get(key, "—")) for key in keys] for k in kpis])
+    return table(ctx, head, [[str(k.get(key, "—")) for key in keys] for k in kpis])
