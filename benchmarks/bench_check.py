@@ -34,6 +34,7 @@ from typing import Any
 import synthetic
 
 from generator.core import load as load_stage
+from generator.core import yaml_data
 from generator.core.check import RULES, check
 from generator.core.codes import DEFAULTS
 from generator.core.config import Config, load_config
@@ -63,21 +64,21 @@ def stages(config: Config, repeat: int) -> list[tuple[str, float]]:
     """Best time of each part of `check`, run one after the other as `check` does."""
     root, dirs = config.root, config.dirs
     out: list[tuple[str, float]] = []
-    t, _, files = best_of(repeat, lambda: load_stage.discover(root, dirs))
+    t, _, files = best_of(repeat, lambda: files.discover(root, dirs))
     out.append(("load: discover files", t))
     md = [f for f in files if f.endswith(".md")]
 
     def read_split() -> list[tuple[str, str, str, int]]:
         parts = []
         for rel in md:
-            text, _ = load_stage.read_text(root, rel)
+            text, _ = files.read_text(root, rel)
             front, body, body_line, _ = load_stage.split_front_matter(text or "", rel)
             parts.append((rel, front or "", body, body_line))
         return parts
 
     t, _, parts = best_of(repeat, read_split)
     out.append(("load: read + split front matter", t))
-    t, _, _ = best_of(repeat, lambda: [load_stage.parse_yaml(f, r, 2) for r, f, _, _ in parts])
+    t, _, _ = best_of(repeat, lambda: [yaml_data.parse_yaml(f, r, 2) for r, f, _, _ in parts])
     out.append(("load: front matter YAML (+ key lines)", t))
     t, _, _ = best_of(repeat, lambda: [load_stage.parse_body(b, n) for _, _, b, n in parts])
     out.append(("load: body (headings, links, words)", t))

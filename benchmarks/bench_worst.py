@@ -30,7 +30,7 @@ import synthetic
 
 from generator.core.check import check
 from generator.core.config import Config, load_config
-from generator.core.load import MAX_FILE_BYTES
+from generator.core.files import MAX_FILE_BYTES
 
 REPO = Path(__file__).resolve().parent.parent
 BASE = REPO / "tests" / "cases" / "base"

@@ -13,9 +13,12 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-PAGES = {"home": "index.html", "capability": "capabilities/rate-optimization.html",
-         "role": "organization/roles/platform-engineering-lead.html",
-         "raci": "organization/raci.html"}
+PAGES = {
+    "home": "index.html",
+    "capability": "capabilities/rate-optimization.html",
+    "role": "organization/roles/platform-engineering-lead.html",
+    "raci": "organization/raci.html",
+}
 
 
 def main() -> None:
@@ -28,9 +31,10 @@ def main() -> None:
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{httpd.server_address[1]}/"
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium",
-                                    args=["--no-sandbox", "--disable-gpu",
-                                          "--disable-background-networking"])
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
         for scheme in ("light", "dark"):
             page = browser.new_page(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
             for name, path in PAGES.items():

@@ -19,7 +19,7 @@ import yaml
 # The generator's names that the tests below reach. Every import of generator code for the
 # rule cases, the golden files and the kill test is here, so a rename inside generator/ is
 # adapted in this one block (and in the child script of `build_killed_before_swap`).
-from generator.core import graph, outputs
+from generator.core import graph, publish
 from generator.core.check import check
 from generator.core.codes import CODES as CODES  # re-exported
 from generator.core.config import Config, load_config
@@ -204,9 +204,9 @@ def _page_text(markdown: str, parts: list[str]) -> str:
 _KILL_BEFORE_SWAP = """
 import os, signal, sys
 from generator import cli
-from generator.core import outputs
+from generator.core import publish
 # Called as the swap starts, once MkDocs has written every page into the build folder.
-outputs.exchange = lambda new, target: os.kill(os.getpid(), signal.SIGKILL)
+publish.exchange = lambda new, target: os.kill(os.getpid(), signal.SIGKILL)
 sys.exit(cli.main(["-f", "site_config.yml", "build", "--no-packs"]))
 """
 
@@ -228,4 +228,4 @@ def build_killed_before_swap(root: Path) -> subprocess.CompletedProcess[str]:
 
 def build_folders(site: Path) -> list[Path]:
     """Folders that builds of `site` write into before the swap (left by a killed build)."""
-    return outputs.building(site)
+    return publish.building(site)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from markdown.extensions.toc import unique
 
-from generator.core import graph, load
+from generator.core import graph, load, yaml_data
 from generator.core import pack_specs as packs
 from generator.core.check import check
 from generator.core.config import Config, load_config
@@ -241,7 +241,7 @@ def test_alias_bomb_and_merge_bomb_stop_quickly() -> None:
         merges.append(f"m{i}: &m{i} {{<<: [*m{i - 1}], k{i}: [*m{i - 1}, *m{i - 1}]}}")
     for text in ("\n".join(laughs), "\n".join(merges)):
         start = time.perf_counter()
-        data, _lines, problems = load.parse_yaml(text, "x.yml", 1)
+        data, _lines, problems = yaml_data.parse_yaml(text, "x.yml", 1)
         assert time.perf_counter() - start < 2
         assert data is None and [p.code for p in problems] == ["yaml-alias"]
 
@@ -251,5 +251,5 @@ def test_alias_bomb_and_merge_bomb_stop_quickly() -> None:
     ["a: " + "[" * 100_000 + "]" * 100_000, "- " * 100_000 + "x", "a: " + "{b: " * 50_000],
 )
 def test_deep_nesting_is_an_error_not_a_crash(text: str) -> None:
-    data, _lines, problems = load.parse_yaml(text, "x.yml", 1)
+    data, _lines, problems = yaml_data.parse_yaml(text, "x.yml", 1)
     assert data is None and [p.code for p in problems] == ["yaml-syntax"]

@@ -20,7 +20,7 @@ from kb import one_error_line, tree_files
 
 from generator.cli import main
 from generator.core import diagnostics as fmt
-from generator.core import load
+from generator.core import files
 from generator.core.check import check
 from generator.core.config import Config
 from generator.core.diagnostics import Diagnostic
@@ -66,7 +66,7 @@ def test_socket_is_skipped_with_a_diagnostic(base_repo: Path) -> None:
 def test_special_file_read_directly_does_not_block(base_repo: Path) -> None:
     """A file replaced by a FIFO between listing and reading is refused, not waited on."""
     os.mkfifo(base_repo / "content/late.md")
-    text, problems = load.read_text(base_repo, "content/late.md")
+    text, problems = files.read_text(base_repo, "content/late.md")
     assert text is None and [p.code for p in problems] == ["special-file"]
 
 
@@ -89,7 +89,7 @@ def test_symlink_out_of_the_repository_is_an_error_and_never_read(
 
 def test_content_folder_outside_the_repository_is_not_read(base_repo: Path, tmp_path: Path) -> None:
     _outside_file(tmp_path)
-    rels, problems = load.find_files(base_repo, ["../elsewhere", "content"])
+    rels, problems = files.find_files(base_repo, ["../elsewhere", "content"])
     assert [(d.path, d.code) for d in problems] == [("../elsewhere", "outside-repository")]
     assert rels and all(r.startswith("content/") for r in rels)
 
@@ -139,10 +139,10 @@ def test_path_too_long_is_reported(base_repo: Path) -> None:
 
 
 def test_file_that_vanished_after_listing_is_reported(base_repo: Path) -> None:
-    rels, problems = load.find_files(base_repo, ["content"])
+    rels, problems = files.find_files(base_repo, ["content"])
     assert "content/capabilities/beta.md" in rels and not problems
     (base_repo / "content/capabilities/beta.md").unlink()
-    text, found = load.read_text(base_repo, "content/capabilities/beta.md")
+    text, found = files.read_text(base_repo, "content/capabilities/beta.md")
     assert text is None
     assert [(d.code, d.line) for d in found] == [("unreadable-file", 1)]
     assert "disappeared" in found[0].message
@@ -200,7 +200,7 @@ def test_unsafe_sources_leaves_theme_package_files_alone(base_repo: Path, tmp_pa
     content = base_repo / "content"
     sources = [str(content / "leak.md"), str(content / "pipe.md"), str(package_file)]
     sources.append(str(content / "capabilities/alpha.md"))
-    found = load.unsafe_sources(base_repo, sources, [str(content)])
+    found = files.unsafe_sources(base_repo, sources, [str(content)])
     assert {k: d.code for k, d in found.items()} == {
         str(content / "leak.md"): "outside-repository",
         str(content / "pipe.md"): "special-file",

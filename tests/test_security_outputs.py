@@ -17,7 +17,7 @@ import pytest
 from kb import copy_base
 
 from generator.cli import main
-from generator.core import outputs
+from generator.core import outputs, publish
 from generator.core.config import ConfigError
 
 CASES = Path(__file__).parent / "cases"
@@ -204,24 +204,24 @@ def _old_site(folder: Path) -> None:
 @pytest.mark.parametrize("one_step", [True, False])
 def test_swap_replaces_the_site_and_leaves_nothing(tmp_path: Path, one_step, monkeypatch) -> None:
     if not one_step:
-        monkeypatch.setattr(outputs, "exchange", lambda a, b: False)
+        monkeypatch.setattr(publish, "exchange", lambda a, b: False)
     target = tmp_path / "site"
     _old_site(target)
-    new = outputs.new_folder(target)
+    new = publish.new_folder(target)
     (new / "new.html").write_text("new")
-    outputs.swap(new, target)
+    publish.swap(new, target)
     assert (target / "new.html").is_file() and not (target / "old.html").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
 def test_a_failed_second_rename_puts_the_old_site_back(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(outputs, "exchange", lambda a, b: False)
+    monkeypatch.setattr(publish, "exchange", lambda a, b: False)
     target = tmp_path / "site"
     _old_site(target)
-    new = outputs.new_folder(target)
-    monkeypatch.setattr(outputs, "between_renames", lambda: shutil.rmtree(new))
+    new = publish.new_folder(target)
+    monkeypatch.setattr(publish, "between_renames", lambda: shutil.rmtree(new))
     with pytest.raises(ConfigError, match="cannot put the new site in place"):
-        outputs.swap(new, target)
+        publish.swap(new, target)
     assert (target / "old.html").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
@@ -229,9 +229,9 @@ def test_a_failed_second_rename_puts_the_old_site_back(tmp_path: Path, monkeypat
 KILL_BETWEEN_RENAMES = """
 import os, signal, sys
 from generator import cli
-from generator.core import outputs
-outputs.exchange = lambda a, b: False  # the two-rename path, as on systems without renameat2
-outputs.between_renames = lambda: os.kill(os.getpid(), signal.SIGKILL)
+from generator.core import publish
+publish.exchange = lambda a, b: False  # the two-rename path, as on systems without renameat2
+publish.between_renames = lambda: os.kill(os.getpid(), signal.SIGKILL)
 sys.exit(cli.main(["-f", "site_config.yml", "build", "--no-packs"]))
 """
 
@@ -245,13 +245,13 @@ def test_kill_between_the_renames_then_the_next_build_restores(base_repo: Path) 
     assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()
     # killed at the exact moment: the old site renamed aside, the new one not yet in place
     assert not site.exists()
-    (backup,) = outputs.backups(site)
+    (backup,) = publish.backups(site)
     assert (backup / "old.html").is_file()
-    assert len(outputs.building(site)) == 1
+    assert len(publish.building(site)) == 1
 
-    outputs.tidy(site)  # what the next build does first, under the lock
-    assert (site / "old.html").is_file() and not outputs.backups(site)
-    assert not outputs.building(site)
+    publish.tidy(site)  # what the next build does first, under the lock
+    assert (site / "old.html").is_file() and not publish.backups(site)
+    assert not publish.building(site)
 
 
 def test_next_build_cleans_leftovers_of_killed_builds(base_repo: Path) -> None:
@@ -277,7 +277,7 @@ def test_next_build_cleans_leftovers_of_killed_builds(base_repo: Path) -> None:
 
 def _hold(target: Path) -> int:
     """Take the build lock of `target` as a build would, from this process."""
-    fd = os.open(outputs.lock_file(target), os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(publish.lock_file(target), os.O_RDWR | os.O_CREAT, 0o644)
     fcntl.flock(fd, fcntl.LOCK_EX)
     os.write(fd, b"4242\n")
     return fd
@@ -292,10 +292,10 @@ def test_a_second_build_waits_for_the_lock(tmp_path: Path) -> None:
         waited.append(pid)
         os.close(holder)  # the first build finishes
 
-    with outputs.locked(target, on_wait):
+    with publish.locked(target, on_wait):
         assert waited == [4242]
-        assert outputs.lock_file(target).read_text() == f"{os.getpid()}\n"
-    assert not outputs.lock_file(target).exists()
+        assert publish.lock_file(target).read_text() == f"{os.getpid()}\n"
+    assert not publish.lock_file(target).exists()
 
 
 def _lines(stream, into: queue.Queue[str]) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from .load import YAML_VALUE_ERRORS
+from .yaml_data import YAML_VALUE_ERRORS
 
 KeyPath = tuple[Any, ...]
 DEFAULT_CONFIG = "site_config.yml"

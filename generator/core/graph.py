@@ -108,6 +108,15 @@ def build(repo: Repository, content_dir: str, playbooks_dir: str) -> Graph:
         )
     )
     g.overlays = {str(d.meta.get("capability")): d for d in repo.of_kind("overlay")}
+    _index_capabilities(g)
+    g.backlinks = _backlinks(repo)
+    _index_raci(g)
+    g.committees = _committees(g.charter)
+    return g
+
+
+def _index_capabilities(g: Graph) -> None:
+    """Capabilities by domain, by phase, by who relates to them; activities by persona."""
     by_domain: dict[str, list[Document]] = defaultdict(list)
     by_phase: dict[str, list[Document]] = defaultdict(list)
     referenced: dict[str, list[Document]] = defaultdict(list)
@@ -119,38 +128,58 @@ def build(repo: Repository, content_dir: str, playbooks_dir: str) -> Graph:
             by_phase[phase].append(cap)
         for other in cap.meta.get("related") or []:
             referenced[other].append(cap)
-        section = next(
-            (s for s in cap.sections if s.heading.text.lower() == "functional activities"), None
-        )
-        body = _Body(cap, cap.headings) if section and section.children else None
-        for child in section.children if section else ():
-            pid = titles.get(child.heading.text.lower())
-            if pid and body:
-                activities[pid].append(Activity(cap, child.heading, body.text_under(child.heading)))
+        for pid, activity in _activities(cap, titles):
+            activities[pid].append(activity)
     g.by_domain, g.by_phase, g.referenced_by = by_domain, by_phase, referenced
     g.activities = activities
+
+
+def _activities(cap: Document, titles: dict[str, str]) -> list[tuple[str, Activity]]:
+    """(persona id, activity) of each persona H3 under the capability's Functional activities."""
+    section = next(
+        (s for s in cap.sections if s.heading.text.lower() == "functional activities"), None
+    )
+    if not section or not section.children:
+        return []
+    body = _Body(cap, cap.headings)
+    out = []
+    for child in section.children:
+        pid = titles.get(child.heading.text.lower())
+        if pid:
+            out.append((pid, Activity(cap, child.heading, body.text_under(child.heading))))
+    return out
+
+
+def _backlinks(repo: Repository) -> dict[str, list[Document]]:
     backlinks: dict[str, list[Document]] = defaultdict(list)
     for doc in repo.documents:
         targets = {resolve_link(doc.path, link.target)[0] for link in doc.links}
         for target in targets:
             if target and target != doc.path:
                 backlinks[target].append(doc)
-    g.backlinks = backlinks
+    return backlinks
+
+
+def _index_raci(g: Graph) -> None:
     by_cap: dict[str, list[dict[str, Any]]] = defaultdict(list)
     by_role: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for act in repo.activities:
+    for act in g.repo.activities:
         by_cap[str(act.get("capability"))].append(act)
         for role in act.get("assignments") or {}:
             by_role[role].append(act)
     g.raci_by_capability, g.raci_by_role = by_cap, by_role
-    committees = defaultdict(list)
-    if g.charter:
-        m = g.charter.meta
-        for seat in ("chair", "sponsor"):
-            if isinstance(m.get(seat), str):
-                committees[m[seat]].append(seat)
-        for member in m.get("members") or []:
-            if "chair" not in committees[member] and "sponsor" not in committees[member]:
-                committees[member].append("member")
-    g.committees = committees
-    return g
+
+
+def _committees(charter: Document | None) -> dict[str, list[str]]:
+    """Role id -> its seats on the steering committee."""
+    committees: dict[str, list[str]] = defaultdict(list)
+    if charter is None:
+        return committees
+    m = charter.meta
+    for seat in ("chair", "sponsor"):
+        if isinstance(m.get(seat), str):
+            committees[m[seat]].append(seat)
+    for member in m.get("members") or []:
+        if "chair" not in committees[member] and "sponsor" not in committees[member]:
+            committees[member].append("member")
+    return committees

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..core import outputs
+from ..core import outputs, publish
 from ..core.config import ConfigError
 
 # A child of MkDocs' logger, so our messages look like, and go where, MkDocs' own do.
@@ -32,7 +32,7 @@ def build(
     """Build into a temporary folder beside the target and swap it in only on success.
 
     A failed or interrupted build leaves the previous site exactly as it was. Builds into the
-    same folder take turns: a second one waits for the first (see `outputs.locked`).
+    same folder take turns: a second one waits for the first (see `publish.locked`).
     """
     from mkdocs import exceptions
     from mkdocs.config import load_config as mkdocs_config
@@ -45,10 +45,10 @@ def build(
     except exceptions.ConfigurationError as exc:
         raise ConfigError(str(exc)) from exc
     target, setting, where = _target(cfg, config_file, site_dir)
-    with outputs.locked(target, lambda pid: _waiting(target, pid)):
-        outputs.tidy(target)
+    with publish.locked(target, lambda pid: _waiting(target, pid)):
+        publish.tidy(target)
         outputs.guard(target, setting, where)  # again: the folder may have changed meanwhile
-        return _build_into(cfg, outputs.new_folder(target), target, strict, packs)
+        return _build_into(cfg, publish.new_folder(target), target, strict, packs)
 
 
 def _target(cfg: Any, config_file: Path, site_dir: str | None) -> tuple[Path, str, outputs.Rules]:
@@ -95,16 +95,16 @@ def _build_into(cfg: Any, tmp: Path, target: Path, strict: bool, packs: bool) ->
     finally:
         logging.getLogger("mkdocs").removeHandler(counter)
         if not ok:
-            outputs.discard(tmp)
+            publish.discard(tmp)
     if not ok:
         log.error(
             f"build failed ({failure or f'{counter.errors} errors'}); {target} was left as it was"
         )
         return 1
     try:
-        outputs.swap(tmp, target)
+        publish.swap(tmp, target)
     except ConfigError:
-        outputs.discard(tmp)
+        publish.discard(tmp)
         raise
     log.info(f"finops-kb: built {target}")
     return 0

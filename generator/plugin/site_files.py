@@ -10,11 +10,12 @@ from typing import Any
 
 from mkdocs.structure.files import File, Files
 
-from ..core import load, outputs
+from ..core import outputs
 from ..core.check import Result
 from ..core.codes import DEFAULTS
 from ..core.config import Config
 from ..core.diagnostics import Diagnostic, apply_severities
+from ..core.files import unsafe_sources
 from ..core.model import Document
 from ..render.generated_pages import Generated
 from ..render.html_parts import Parts
@@ -26,7 +27,7 @@ def drop_unsafe(files: Files, config: Any, core: Config, result: Result) -> list
     `check` has not reported already."""
     folders = [config.docs_dir, config.theme.custom_dir or config.docs_dir]
     sources = [f.abs_src_path for f in files if f.abs_src_path]
-    unsafe = load.unsafe_sources(core.root, sources, folders)
+    unsafe = unsafe_sources(core.root, sources, folders)
     for file in [f for f in files if f.abs_src_path in unsafe]:
         files.remove(file)
     known = {(d.path, d.code) for d in result.diagnostics}
