@@ -178,3 +178,21 @@ def test_site_absolute_links_work_in_the_built_site(
     assert (status, found) == (0, [])
     html = (base_repo / "site/capabilities/alpha.html").read_text("utf-8")
     assert 'href="beta.html#definition"' in html  # relative: the site also works from disk
+
+
+@pytest.mark.allow_warnings
+def test_severity_settings_apply_to_the_built_site_check(base_repo: Path, capfd) -> None:
+    _replace(
+        base_repo / "content/capabilities/alpha.md",
+        "Feeds [Beta](beta.md).",
+        'Feeds [Beta](beta.md) and <a href="gamma.html">Gamma</a>.',
+    )
+    assert _build(base_repo, capfd) == (1, ["content/capabilities/alpha.md:59 site-broken-link"])
+    _replace(
+        base_repo / "site_config.yml",
+        "      review_interval_days: 365\n",
+        "      review_interval_days: 365\n      severity:\n        site-broken-link: warning\n",
+    )
+    # Still reported, now as a warning: the build succeeds.
+    status, found = _build(base_repo, capfd)
+    assert status == 0 and found == ["content/capabilities/alpha.md:59 site-broken-link"]

@@ -19,8 +19,9 @@ from mkdocs.structure.files import Files
 from ..core import graph as graph_stage
 from ..core import pack_specs
 from ..core.check import Result, check
+from ..core.codes import DEFAULTS
 from ..core.config import ConfigError, from_options, options_lines
-from ..core.diagnostics import Diagnostic
+from ..core.diagnostics import Diagnostic, apply_severities
 from ..core.pack_specs import Pack
 from ..render import framework_pages as pages
 from ..render import generated_pages as views
@@ -189,6 +190,7 @@ class SitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         found = self.scanner.finish(site)
         theme_dir = Path(config.theme.custom_dir) if config.theme.custom_dir else None
         urls = config.use_directory_urls
-        report(check_site(site, self.graph, self.core, urls, found, theme_dir))
+        problems = check_site(site, self.graph, self.core, urls, found, theme_dir)
+        report(apply_severities(problems, DEFAULTS, self.core.severity))
         if self.renders is not None:
             self.renders.done()
