@@ -135,3 +135,22 @@ def test_virtual_paths_match_generated_pages(base_repo: Path) -> None:
     generated = set(views.generate(render_context(g), config))
     merged = {p for d, p in g.docs_path.items() if d.startswith("playbooks/capabilities/")}
     assert layout.virtual_paths(g.repo, "content", "playbooks") == generated | merged
+
+
+def test_the_charter_footer_and_the_review_status_name_the_same_owner(base_repo: Path) -> None:
+    from generator.core import graph
+    from generator.core.check import check
+    from generator.core.config import load_config
+    from generator.render import generated_pages
+    from generator.render.context import render_context
+
+    charter = base_repo / "playbooks/steering-committee.md"
+    text = charter.read_text()
+    charter.write_text(text.replace("chair: lead", "chair: lead\nlast_reviewed: 2026-06-01", 1))
+    config = load_config(base_repo / "site_config.yml")
+    g = graph.build(check(config).repo, "content", "playbooks")
+    pages = generated_pages.generate(render_context(g), config)
+    footer = "".join(pages["organization/steering-committee.md"].parts.html)
+    status = "".join(pages["about/review-status.md"].parts.html)
+    assert "Last reviewed 2026-06-01 by" in footer and "FinOps Lead</a>" in footer
+    assert "steering" in status.lower() and "FinOps Lead</a>" in status

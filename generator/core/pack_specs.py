@@ -8,10 +8,10 @@ from typing import Any
 
 from .config import Config, config_line
 from .diagnostics import Diagnostic
+from .facts import did_you_mean
 from .graph import Graph
 from .ids import SLUG_HINT, is_slug
 from .model import mapping
-from .schema import did_you_mean
 
 INCLUDES = (
     "page",

@@ -6,7 +6,6 @@ to editors, and the content-model docs are generated from them.
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Callable
 from functools import cache
@@ -20,6 +19,7 @@ from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
 from .diagnostics import Diagnostic
+from .facts import did_you_mean
 from .model import DATA_LISTS, DataFile, Document, KeyPath, Repository, mapping
 
 DOCUMENT_KINDS = (
@@ -89,11 +89,6 @@ def _fast() -> dict[str, Callable[[Any], Any]]:
         for name, s in files.items()
         if name != "common.json"
     }
-
-
-def did_you_mean(word: str, choices: Any) -> str:
-    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean `{match[0]}`?" if match else ""
 
 
 def _dotted(path: KeyPath) -> str:

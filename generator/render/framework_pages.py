@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..core.facts import maturity, page_owner
 from ..core.graph import Graph
 from ..core.layout import relative, resolve_link
 from ..core.model import Document, mapping
@@ -69,14 +70,14 @@ def level(value: Any) -> str:
 
 def _overlay(ctx: RenderContext, here: str, overlay: Document, parts: Parts) -> str:
     m = overlay.meta
-    mat = mapping(m.get("maturity"))
+    mat = maturity(overlay)
     edit = ctx.edit_url(overlay)
     facts = html.render(
         ctx,
         "overlay-facts.html",
         owner=html.role_a(ctx, here, str(m.get("owner"))),
-        maturity=f"{level(mat.get('current'))} → {level(mat.get('target'))}",
-        assessed=str(mat["assessed"]) if mat.get("assessed") else "",
+        maturity=f"{level(mat.current)} → {level(mat.target)}",
+        assessed=str(mat.assessed_on) if mat.assessed_on else "",
         edit=html.link(edit, "Edit our practice", "fkb-edit") if edit else None,
         kpis=html.kpi_table(ctx, overlay, with_formula=True),
     )
@@ -148,13 +149,7 @@ def footer(ctx: RenderContext, doc: Document, here: str, parts: Parts) -> str:
         if d.path in g.docs_path and g.docs_path[d.path] != here and d.kind != "capability"
     ]
     reviewed = doc.meta.get("last_reviewed")
-    owner = None
-    if reviewed:
-        owner = doc.meta.get("owner") or (
-            g.overlays[doc.id].meta.get("owner")
-            if doc.kind == "capability" and doc.id in g.overlays
-            else None
-        )
+    owner = page_owner(doc, g.overlays) if reviewed else None
     return parts(
         html.render(
             ctx,
@@ -168,11 +163,10 @@ def footer(ctx: RenderContext, doc: Document, here: str, parts: Parts) -> str:
 
 
 def maturity_cell(g: Graph, cap_id: str) -> str:
-    overlay = g.overlays.get(cap_id)
-    if not overlay or not isinstance(overlay.meta.get("maturity"), dict):
+    mat = maturity(g.overlays.get(cap_id))
+    if not mat.known:
         return "not assessed"
-    mat = overlay.meta["maturity"]
-    return f"{level(mat.get('current'))} → {level(mat.get('target'))}"
+    return f"{level(mat.current)} → {level(mat.target)}"
 
 
 def domain(ctx: RenderContext, doc: Document, here: str, parts: Parts) -> str:

@@ -10,8 +10,8 @@ from typing import Any
 
 from ..core import layout
 from ..core.config import Config
+from ..core.facts import page_owner, review_due
 from ..core.layout import relative
-from ..core.rules.freshness import due_date, owner_of
 from . import html_parts
 from .context import RenderContext
 from .framework_pages import NOT_SEARCHED, render_parts
@@ -138,10 +138,10 @@ def review_status(ctx: RenderContext, config: Config, parts: Parts) -> str:
     g, here, today = ctx.graph, "about/review-status.md", config.clock()
     rows = []
     for doc in g.repo.documents:
-        due = due_date(doc, config)
+        due = review_due(doc, config.review_interval_days)
         if doc.path not in g.docs_path or due is None or doc.kind == "overlay":
             continue
-        owner = owner_of(doc, g.repo, g.overlays)
+        owner = page_owner(doc, g.overlays)
         rows.append((due >= today, due, owner or "", doc))
     rows.sort(key=lambda r: (r[0], r[1]))
     cells = [

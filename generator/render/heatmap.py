@@ -10,6 +10,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ..core.facts import maturity
 from ..core.graph import LEVELS, Graph
 from .context import RenderContext
 from .html_parts import Cell, render, table
@@ -22,11 +23,8 @@ HEATMAP_UP_TO = 60
 
 
 def _maturity(g: Graph, cap_id: str) -> tuple[Any, Any]:
-    overlay = g.overlays.get(cap_id)
-    mat = overlay.meta.get("maturity") if overlay else None
-    if not isinstance(mat, dict):
-        return None, None
-    return mat.get("current"), mat.get("target")
+    mat = maturity(g.overlays.get(cap_id))
+    return mat.current, mat.target
 
 
 def domain_summary(ctx: RenderContext) -> Markup:

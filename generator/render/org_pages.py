@@ -10,9 +10,10 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ..core.facts import maturity
 from ..core.graph import LEVELS
 from ..core.layout import relative
-from ..core.model import Document, mapping
+from ..core.model import Document
 from .context import RenderContext
 from .framework_pages import (
     FULL_TEXT_UP_TO,
@@ -177,8 +178,8 @@ def maturity_overview(ctx: RenderContext, parts: Parts | None = None) -> str:
         rows: list[list[Cell]] = []
         for c in g.by_domain.get(d.id, []):
             o = g.overlays.get(c.id)
-            mat = mapping(o.meta.get("maturity") if o else None)
-            now, target = mat.get("current"), mat.get("target")
+            mat = maturity(o)
+            now, target = mat.current, mat.target
             gap = (
                 (LEVELS.index(target) - LEVELS.index(now))
                 if now in LEVELS and target in LEVELS
@@ -192,7 +193,7 @@ def maturity_overview(ctx: RenderContext, parts: Parts | None = None) -> str:
                     level(now),
                     level(target),
                     str(gap),
-                    str(mat.get("assessed", "—")),
+                    str(mat.assessed_on if mat.assessed_on is not None else "—"),
                 ]
             )
         out += [f"## {md(d.title)}", parts(table(ctx, head, rows))]

@@ -6,8 +6,8 @@ from typing import Any
 
 from ..config import Config
 from ..diagnostics import Diagnostic
+from ..facts import did_you_mean
 from ..model import KeyPath, Repository, mapping
-from ..schema import did_you_mean
 
 ID_KINDS = ("capability", "domain", "persona", "principle", "phase", "adoption-phase")
 

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from ..config import Config
 from ..diagnostics import Diagnostic
+from ..facts import closest
 from ..layout import PAGE_SUFFIXES, page_candidates, resolve_link, site_path, virtual_paths
 from ..model import Document, Repository
 
@@ -51,8 +52,7 @@ class Suggester:
 
     def suggest(self, word: str) -> str | None:
         if len(self.names) <= self._FEW:  # cheaper than building the index
-            close = difflib.get_close_matches(word, self.names, n=1, cutoff=0.6)
-            return close[0] if close else None
+            return closest(word, self.names)
         if self._index is None:
             self._index = self._build()
         keys = [word] + [word[:i] + word[i + 1 :] for i in range(min(len(word), self._LONGEST))]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 from functools import lru_cache
 
 from ..config import Config
 from ..diagnostics import Diagnostic
+from ..facts import closest, did_you_mean
 from ..model import Document, Repository, Section
 
 # kind -> ordered required H2 sections, each with its required H3 children
@@ -71,11 +71,9 @@ def _match(
     for name in required:
         section = by_name.get(_norm(name))
         if section is None:
-            close = difflib.get_close_matches(
-                _norm(name), [_norm(s.heading.text) for s in leftovers], n=1, cutoff=0.7
-            )
+            close = closest(_norm(name), [_norm(s.heading.text) for s in leftovers], 0.7)
             if close:
-                section = next(s for s in leftovers if _norm(s.heading.text) == close[0])
+                section = next(s for s in leftovers if _norm(s.heading.text) == close)
                 leftovers.remove(section)
                 hashes = "#" * section.heading.level
                 problems.append(
@@ -179,10 +177,9 @@ def _persona_sections(
         if pid is None and _norm(child.heading.text) in unsure:
             continue
         if pid is None:
-            close = difflib.get_close_matches(child.heading.text, list(personas.values()), n=1)
             hint = (
-                f"did you mean `{close[0]}`?"
-                if close
+                did_you_mean(child.heading.text, personas.values())
+                if closest(child.heading.text, personas.values())
                 else ("use a persona title: " + ", ".join(personas.values()))
             )
             problems.append(
