@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 from xml.sax.saxutils import escape, quoteattr
 
+from .model import DataFile, Document, KeyPath
+
 SEVERITIES = ("error", "warning", "off")
 
 # Characters that could end a line, move the cursor or fail to encode: in a path or message they
@@ -53,6 +55,28 @@ class Diagnostic:
             f"{self.path}:{self.line}:{self.column}: {self.severity} {self.code} {self.message}"
         )
         return f"{text}\n    hint: {visible(self.hint)}" if self.hint else text
+
+
+class Problems(list[Diagnostic]):
+    """What one rule finds. `add` places a problem at a line, or at a key path of the file,
+    which keeps the rules free of line bookkeeping."""
+
+    def add(
+        self,
+        source: Document | DataFile | str,
+        at: int | KeyPath,
+        code: str,
+        message: str,
+        hint: str = "",
+    ) -> None:
+        path = source if isinstance(source, str) else source.path
+        if isinstance(at, int):
+            line = at
+        elif isinstance(source, str):
+            line = 0
+        else:
+            line = source.line_of(at)
+        self.append(Diagnostic(path, line, code, message, hint))
 
 
 def apply_severities(

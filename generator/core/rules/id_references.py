@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..config import Config
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, Problems
 from ..facts import did_you_mean
 from ..model import KeyPath, Repository, mapping
 
@@ -26,7 +26,7 @@ class _Refs:
             a["slug"]: d.id for d in repo.of_kind("capability") for a in _aliases(d.meta)
         }
         self.unknown_kinds = {"role"} if "roles" in repo.unknown_lists else set()
-        self.problems: list[Diagnostic] = []
+        self.problems = Problems()
 
     def check(self, value: Any, kind: str, path: str, line: int, what: str) -> None:
         if not isinstance(value, str) or value in self.ids[kind] or value in self.unresolved:
@@ -39,10 +39,8 @@ class _Refs:
             hint = did_you_mean(value, self.ids[kind]) or (
                 f"known ids: {', '.join(sorted(self.ids[kind])) or 'none'}"
             )
-        self.problems.append(
-            Diagnostic(
-                path, line, "unknown-reference", f"{what} `{value}` is not a known {kind}", hint
-            )
+        self.problems.add(
+            path, line, "unknown-reference", f"{what} `{value}` is not a known {kind}", hint
         )
 
     def each(
@@ -60,33 +58,29 @@ def _aliases(meta: dict[str, Any]) -> list[dict[str, Any]]:
     return [a for a in aliases if isinstance(a, dict) and isinstance(a.get("slug"), str)]
 
 
-def _ids(repo: Repository) -> list[Diagnostic]:
-    problems = []
+def _ids(repo: Repository) -> Problems:
+    problems = Problems()
     first: dict[str, tuple[str, int]] = {}
     for doc in repo.documents:
         if doc.kind not in ID_KINDS or not isinstance(doc.meta.get("id"), str):
             continue
         line = doc.line_of(("id",))
         if doc.id != doc.stem:
-            problems.append(
-                Diagnostic(
-                    doc.path,
-                    line,
-                    "id-mismatch",
-                    f"id `{doc.id}` differs from the file name `{doc.stem}.md`",
-                    f"rename the file to `{doc.id}.md` or set `id: {doc.stem}`",
-                )
+            problems.add(
+                doc,
+                line,
+                "id-mismatch",
+                f"id `{doc.id}` differs from the file name `{doc.stem}.md`",
+                f"rename the file to `{doc.id}.md` or set `id: {doc.stem}`",
             )
         if doc.id in first:
             where = "{}:{}".format(*first[doc.id])
-            problems.append(
-                Diagnostic(
-                    doc.path,
-                    line,
-                    "duplicate-id",
-                    f"id `{doc.id}` is already used by {where}",
-                    "ids must be unique across the repository; rename one",
-                )
+            problems.add(
+                doc,
+                line,
+                "duplicate-id",
+                f"id `{doc.id}` is already used by {where}",
+                "ids must be unique across the repository; rename one",
             )
         else:
             first[doc.id] = (doc.path, line)
@@ -95,24 +89,20 @@ def _ids(repo: Repository) -> list[Diagnostic]:
         for i, alias in enumerate(_aliases(doc.meta)):
             slug, line = alias["slug"], doc.line_of(("aliases", i, "slug"))
             if slug in first:
-                problems.append(
-                    Diagnostic(
-                        doc.path,
-                        line,
-                        "alias-collision",
-                        f"alias `{slug}` is the id of {first[slug][0]}",
-                        "an alias must not shadow a current page; remove it",
-                    )
+                problems.add(
+                    doc,
+                    line,
+                    "alias-collision",
+                    f"alias `{slug}` is the id of {first[slug][0]}",
+                    "an alias must not shadow a current page; remove it",
                 )
             elif slug in seen_alias:
-                problems.append(
-                    Diagnostic(
-                        doc.path,
-                        line,
-                        "alias-collision",
-                        f"alias `{slug}` is also an alias of `{seen_alias[slug]}`",
-                        "an old name can redirect to one page only",
-                    )
+                problems.add(
+                    doc,
+                    line,
+                    "alias-collision",
+                    f"alias `{slug}` is also an alias of `{seen_alias[slug]}`",
+                    "an old name can redirect to one page only",
                 )
             seen_alias.setdefault(slug, doc.id)
     return problems
@@ -130,27 +120,23 @@ def _documents(repo: Repository, refs: _Refs) -> None:
                 refs.each(personas.get(group), "persona", p, at, ("personas", group), "persona")
             refs.each(m.get("related"), "capability", p, at, ("related",), "related capability")
             if doc.id in (m.get("related") or []):
-                refs.problems.append(
-                    Diagnostic(
-                        p,
-                        at(("related",)),
-                        "self-reference",
-                        "a capability cannot be related to itself",
-                        f"remove `{doc.id}` from `related`",
-                    )
+                refs.problems.add(
+                    p,
+                    at(("related",)),
+                    "self-reference",
+                    "a capability cannot be related to itself",
+                    f"remove `{doc.id}` from `related`",
                 )
         elif doc.kind == "overlay":
             cap = m.get("capability")
             refs.check(cap, "capability", p, at(("capability",)), "capability")
             if isinstance(cap, str) and cap in overlays:
-                refs.problems.append(
-                    Diagnostic(
-                        p,
-                        at(("capability",)),
-                        "duplicate-overlay",
-                        f"`{cap}` already has an overlay: {overlays[cap]}",
-                        "merge the two overlays into one file",
-                    )
+                refs.problems.add(
+                    p,
+                    at(("capability",)),
+                    "duplicate-overlay",
+                    f"`{cap}` already has an overlay: {overlays[cap]}",
+                    "merge the two overlays into one file",
                 )
             overlays.setdefault(str(cap), p)
         elif doc.kind == "charter":
@@ -169,7 +155,7 @@ def _documents(repo: Repository, refs: _Refs) -> None:
 
 
 def _data(repo: Repository, refs: _Refs) -> list[Diagnostic]:
-    problems = []
+    problems = Problems()
     if repo.organization:
         org, seen = repo.organization, set()
         for i, role in enumerate(org.data.get("roles") or []):
@@ -184,14 +170,12 @@ def _data(repo: Repository, refs: _Refs) -> list[Diagnostic]:
             )
             rid = role.get("id")
             if rid in seen:
-                problems.append(
-                    Diagnostic(
-                        org.path,
-                        org.line_of(("roles", i, "id")),
-                        "duplicate-id",
-                        f"role `{rid}` is defined twice",
-                        "give each role one entry",
-                    )
+                problems.add(
+                    org,
+                    ("roles", i, "id"),
+                    "duplicate-id",
+                    f"role `{rid}` is defined twice",
+                    "give each role one entry",
                 )
             seen.add(rid)
     if repo.raci:
@@ -215,14 +199,12 @@ def _data(repo: Repository, refs: _Refs) -> list[Diagnostic]:
                     "role",
                 )
             if act.get("id") in seen:
-                problems.append(
-                    Diagnostic(
-                        raci.path,
-                        raci.line_of(("activities", i, "id")),
-                        "duplicate-id",
-                        f"activity `{act.get('id')}` is defined twice",
-                        "give each activity a unique id",
-                    )
+                problems.add(
+                    raci,
+                    ("activities", i, "id"),
+                    "duplicate-id",
+                    f"activity `{act.get('id')}` is defined twice",
+                    "give each activity a unique id",
                 )
             seen.add(act.get("id"))
     return problems
@@ -235,13 +217,11 @@ def run(repo: Repository, config: Config) -> list[Diagnostic]:
     problems += _data(repo, refs)
     unread = "roles" in repo.unknown_lists  # organization.yml exists but could not be read
     if not repo.organization and not unread and (repo.of_kind("overlay") or repo.raci):
-        problems.append(
-            Diagnostic(
-                config.playbooks_dir + "/organization.yml",
-                0,
-                "missing-file",
-                "playbooks refer to roles but organization.yml is missing",
-                "create playbooks/organization.yml with the roster of roles",
-            )
+        problems.add(
+            config.playbooks_dir + "/organization.yml",
+            0,
+            "missing-file",
+            "playbooks refer to roles but organization.yml is missing",
+            "create playbooks/organization.yml with the roster of roles",
         )
     return problems + refs.problems

@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..config import Config
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, Problems
 from ..facts import closest
 from ..layout import PAGE_SUFFIXES, page_candidates, resolve_link, site_path, virtual_paths
 from ..model import Document, Repository
@@ -147,7 +147,7 @@ def run(repo: Repository, config: Config) -> list[Diagnostic]:
     known = set(repo.files) | {content + p for p in virtual}
     pages = {p[len(content) :] for p in known if p.startswith(content)}
     ctx = _Context(config, {d.path: d for d in repo.documents}, known, pages)
-    problems = []
+    problems = Problems()
     for doc in repo.documents:
         for link in doc.links:
             found = _check(ctx, doc, link.target, link.line)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..config import Config
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, Problems
 from ..model import DataFile, Repository
 
 
@@ -14,7 +14,7 @@ def _activity(raci: DataFile, i: int, act: dict[str, Any]) -> list[Diagnostic]:
     letters: dict[str, str] = act["assignments"]
     name = act.get("id", f"#{i + 1}")
     here = raci.line_of(("activities", i))
-    problems = []
+    problems = Problems()
     accountable = [role for role, letter in letters.items() if letter == "A"]
     if len(accountable) != 1:
         # at the first A too many, or at the activity when it has none
@@ -22,26 +22,22 @@ def _activity(raci: DataFile, i: int, act: dict[str, Any]) -> list[Diagnostic]:
             raci.line_of(("activities", i, "assignments", accountable[1])) if accountable else here
         )
         found = ", ".join(accountable) if accountable else "none"
-        problems.append(
-            Diagnostic(
-                raci.path,
-                line,
-                "raci-accountable",
-                f"activity `{name}` needs exactly one A (accountable), found {found}",
-                "keep one A; make the others R (responsible) or C (consulted)"
-                if accountable
-                else "make the role that answers for the outcome the A",
-            )
+        problems.add(
+            raci,
+            line,
+            "raci-accountable",
+            f"activity `{name}` needs exactly one A (accountable), found {found}",
+            "keep one A; make the others R (responsible) or C (consulted)"
+            if accountable
+            else "make the role that answers for the outcome the A",
         )
     if "R" not in letters.values():
-        problems.append(
-            Diagnostic(
-                raci.path,
-                here,
-                "raci-responsible",
-                f"activity `{name}` has no R (responsible)",
-                "give the role that does the work an R; the A may also be the R",
-            )
+        problems.add(
+            raci,
+            here,
+            "raci-responsible",
+            f"activity `{name}` has no R (responsible)",
+            "give the role that does the work an R; the A may also be the R",
         )
     return problems
 
@@ -49,7 +45,7 @@ def _activity(raci: DataFile, i: int, act: dict[str, Any]) -> list[Diagnostic]:
 def run(repo: Repository, config: Config) -> list[Diagnostic]:
     if not repo.raci:
         return []
-    raci, problems, used = repo.raci, [], set(repo.named_by_invalid)
+    raci, problems, used = repo.raci, Problems(), set(repo.named_by_invalid)
     for i, act in enumerate(repo.activities):  # valid, typed entries: the schema gate ran
         used.update(act["assignments"])
         problems += _activity(raci, i, act)
@@ -57,13 +53,11 @@ def run(repo: Repository, config: Config) -> list[Diagnostic]:
     if org and "activities" not in repo.unknown_lists:
         for i, role in enumerate(org.data.get("roles") or []):
             if role["id"] not in used:
-                problems.append(
-                    Diagnostic(
-                        org.path,
-                        org.line_of(("roles", i, "id")),
-                        "unused-role",
-                        f"role `{role['id']}` has no RACI assignment",
-                        "assign it in playbooks/raci.yml or remove it from the roster",
-                    )
+                problems.add(
+                    org,
+                    ("roles", i, "id"),
+                    "unused-role",
+                    f"role `{role['id']}` has no RACI assignment",
+                    "assign it in playbooks/raci.yml or remove it from the roster",
                 )
     return problems

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..config import Config
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, Problems
 from ..facts import closest, did_you_mean
 from ..model import Document, Repository, Section
 
@@ -62,9 +62,9 @@ def _match(
     where: str,
     fallback_line: int,
     kind: str,
-) -> tuple[dict[str, Section], list[Diagnostic]]:
+) -> tuple[dict[str, Section], Problems]:
     """Pair required names with found sections; report missing and misspelled ones."""
-    problems: list[Diagnostic] = []
+    problems = Problems()
     by_name = {_norm(s.heading.text): s for s in found}
     matched: dict[str, Section] = {}
     leftovers = [s for s in found if _norm(s.heading.text) not in {_norm(r) for r in required}]
@@ -76,24 +76,20 @@ def _match(
                 section = next(s for s in leftovers if _norm(s.heading.text) == close)
                 leftovers.remove(section)
                 hashes = "#" * section.heading.level
-                problems.append(
-                    Diagnostic(
-                        doc.path,
-                        section.heading.line,
-                        "misspelled-section",
-                        f"section `{section.heading.text}` should be `{name}`",
-                        f"rename the heading to `{hashes} {name}`",
-                    )
+                problems.add(
+                    doc,
+                    section.heading.line,
+                    "misspelled-section",
+                    f"section `{section.heading.text}` should be `{name}`",
+                    f"rename the heading to `{hashes} {name}`",
                 )
             else:
-                problems.append(
-                    Diagnostic(
-                        doc.path,
-                        _expected_line(found, matched, fallback_line),
-                        "missing-section",
-                        f"missing required section `{name}`{where}",
-                        f"a {kind} needs: {structure(kind)}",
-                    )
+                problems.add(
+                    doc,
+                    _expected_line(found, matched, fallback_line),
+                    "missing-section",
+                    f"missing required section `{name}`{where}",
+                    f"a {kind} needs: {structure(kind)}",
                 )
                 continue
         matched[name] = section
@@ -141,14 +137,12 @@ def check_document(
             problems.append(_empty(doc, section))
     lines = [matched[n].heading.line for n, _ in required if n in matched]
     if lines != sorted(lines):
-        problems.append(
-            Diagnostic(
-                doc.path,
-                doc.sections[0].heading.line,
-                "section-order",
-                "required sections are out of order",
-                f"order them as: {structure(doc.kind)}",
-            )
+        problems.add(
+            doc,
+            doc.sections[0].heading.line,
+            "section-order",
+            "required sections are out of order",
+            f"order them as: {structure(doc.kind)}",
         )
     if trusted and doc.kind == "capability" and PERSONA_SECTION in matched:
         problems += _persona_sections(doc, matched[PERSONA_SECTION], personas, unsure)
@@ -169,7 +163,7 @@ def _persona_sections(
     doc: Document, section: Section, personas: dict[str, str], unsure: frozenset[str]
 ) -> list[Diagnostic]:
     """One H3 per persona: each must name a known persona; lead personas must have one."""
-    problems = []
+    problems = Problems()
     titles = {_norm(t): pid for pid, t in personas.items()} | {pid: pid for pid in personas}
     seen = set()
     for child in section.children:
@@ -182,14 +176,12 @@ def _persona_sections(
                 if closest(child.heading.text, personas.values())
                 else ("use a persona title: " + ", ".join(personas.values()))
             )
-            problems.append(
-                Diagnostic(
-                    doc.path,
-                    child.heading.line,
-                    "unknown-persona-heading",
-                    f"`### {child.heading.text}` is not a known persona",
-                    hint,
-                )
+            problems.add(
+                doc,
+                child.heading.line,
+                "unknown-persona-heading",
+                f"`### {child.heading.text}` is not a known persona",
+                hint,
             )
         else:
             seen.add(pid)
@@ -202,16 +194,12 @@ def _persona_sections(
     )
     for i, pid in enumerate(lead if isinstance(lead, list) else []):
         if pid in personas and pid not in seen:
-            problems.append(
-                Diagnostic(
-                    doc.path,
-                    doc.line_of(("personas", "lead", i)),
-                    "missing-persona-activities",
-                    f"lead persona `{pid}` has no `### {personas[pid]}` "
-                    f"under `## {PERSONA_SECTION}`",
-                    f"add `### {personas[pid]}` with its activities, "
-                    "or move it to `personas.involved`",
-                )
+            problems.add(
+                doc,
+                ("personas", "lead", i),
+                "missing-persona-activities",
+                f"lead persona `{pid}` has no `### {personas[pid]}` under `## {PERSONA_SECTION}`",
+                f"add `### {personas[pid]}` with its activities, or move it to `personas.involved`",
             )
     return problems
 
@@ -224,7 +212,7 @@ def run(repo: Repository, config: Config) -> list[Diagnostic]:
         [_norm(d.title) for d in repo.invalid if d.kind == "persona"]
         + [_norm(stem.replace("-", " ")) for stem in repo.unresolved]
     )
-    problems: list[Diagnostic] = []
+    problems = Problems()
     for doc in repo.documents:
         problems += check_document(doc, personas, unsure)
     for doc in repo.invalid:  # the body is checked even when the front matter is not valid

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..config import Config
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, Problems
 from ..model import KeyPath, Repository
 
 ALLOWED_SCHEMES = ("http", "https", "mailto")
@@ -51,19 +51,17 @@ def _data_urls(repo: Repository) -> Iterator[tuple[str, int, str, str]]:
 
 
 def run(repo: Repository, config: Config) -> list[Diagnostic]:
-    problems = []
+    problems = Problems()
     for path, line, field, url in _data_urls(repo):
         if safe_url(url):
             continue
         shown = url if len(url) <= 60 else url[:57] + "..."
-        problems.append(
-            Diagnostic(
-                path,
-                line,
-                "unsafe-url",
-                f"{field} `{shown}` is not an http(s), mailto or relative URL",
-                "link to an http(s) page or a file of this site; such a URL is shown as text, "
-                "never as a link",
-            )
+        problems.add(
+            path,
+            line,
+            "unsafe-url",
+            f"{field} `{shown}` is not an http(s), mailto or relative URL",
+            "link to an http(s) page or a file of this site; such a URL is shown as text, "
+            "never as a link",
         )
     return problems
