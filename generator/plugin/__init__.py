@@ -1,0 +1,6 @@
+"""The MkDocs side: the site plugin's events (site_plugin), what it adds to MkDocs' files
+(site_files), the build and serve commands (commands), incremental rendering for the live
+preview (incremental), and the link check of the built HTML (html_links, site_links).
+
+May import: core, render, MkDocs. Not packs: generator/mkdocs_plugin.py adds the PDF packs.
+"""
