@@ -14,7 +14,7 @@ from ..core.facts import maturity, page_owner
 from ..core.graph import Graph
 from ..core.layout import relative, resolve_link
 from ..core.model import Document, mapping
-from . import html_parts as html
+from . import html_parts
 from .context import RenderContext
 from .html_parts import Parts, md
 
@@ -72,14 +72,14 @@ def _overlay(ctx: RenderContext, here: str, overlay: Document, parts: Parts) -> 
     m = overlay.meta
     mat = maturity(overlay)
     edit = ctx.edit_url(overlay)
-    facts = html.render(
+    facts = html_parts.render(
         ctx,
         "overlay-facts.html",
-        owner=html.role_a(ctx, here, str(m.get("owner"))),
+        owner=html_parts.role_a(ctx, here, str(m.get("owner"))),
         maturity=f"{level(mat.current)} → {level(mat.target)}",
         assessed=str(mat.assessed_on) if mat.assessed_on else "",
-        edit=html.link(edit, "Edit our practice", "fkb-edit") if edit else None,
-        kpis=html.kpi_table(ctx, overlay, with_formula=True),
+        edit=html_parts.link(edit, "Edit our practice", "fkb-edit") if edit else None,
+        kpis=html_parts.kpi_table(ctx, overlay, with_formula=True),
     )
     out = [
         f"## In {md(ctx.org_name)} {{ #in-our-organization }}",
@@ -103,14 +103,16 @@ def _facts(ctx: RenderContext, doc: Document, here: str) -> str:
         for a in m.get("aliases") or []
         if isinstance(a, dict)
     ]
-    return html.render(
+    return html_parts.render(
         ctx,
         "capability-facts.html",
         summary=str(m.get("summary", "")),
-        domain=html.page_a(ctx, here, domain) if domain else None,
-        phases=[html.page_a(ctx, here, p) for p in g.phases if p.id in (m.get("phases") or [])],
+        domain=html_parts.page_a(ctx, here, domain) if domain else None,
+        phases=[
+            html_parts.page_a(ctx, here, p) for p in g.phases if p.id in (m.get("phases") or [])
+        ],
         lead=[
-            html.page_a(ctx, here, g.personas[p])
+            html_parts.page_a(ctx, here, g.personas[p])
             for p in personas.get("lead") or []
             if p in g.personas
         ],
@@ -119,9 +121,9 @@ def _facts(ctx: RenderContext, doc: Document, here: str) -> str:
 
 
 def _listed(ctx: RenderContext, here: str, caps: list[Document], back: list[Document]) -> str:
-    items = [(html.page_a(ctx, here, c), str(c.meta.get("summary", ""))) for c in caps]
-    back_links = [html.page_a(ctx, here, c) for c in back]
-    return html.render(ctx, "related.html", items=items, back=back_links, always=not back)
+    items = [(html_parts.page_a(ctx, here, c), str(c.meta.get("summary", ""))) for c in caps]
+    back_links = [html_parts.page_a(ctx, here, c) for c in back]
+    return html_parts.render(ctx, "related.html", items=items, back=back_links, always=not back)
 
 
 def capability(ctx: RenderContext, doc: Document, here: str, parts: Parts) -> str:
@@ -132,7 +134,7 @@ def capability(ctx: RenderContext, doc: Document, here: str, parts: Parts) -> st
         out.append(_overlay(ctx, here, overlay, parts))
     rows = g.raci_by_capability.get(doc.id) or []
     if rows:
-        out += ["## Who does what here", parts(html.raci_table(ctx, here, rows, False))]
+        out += ["## Who does what here", parts(html_parts.raci_table(ctx, here, rows, False))]
     related = [g.capabilities[r] for r in m.get("related") or [] if r in g.capabilities]
     back = [c for c in g.referenced_by.get(doc.id, []) if c not in related]
     if related or back:
@@ -144,20 +146,20 @@ def footer(ctx: RenderContext, doc: Document, here: str, parts: Parts) -> str:
     """Backlinks, review status and the framework credit, shared by every page."""
     g = ctx.graph
     links = [
-        html.page_a(ctx, here, d)
+        html_parts.page_a(ctx, here, d)
         for d in g.backlinks.get(doc.path, [])
         if d.path in g.docs_path and g.docs_path[d.path] != here and d.kind != "capability"
     ]
     reviewed = doc.meta.get("last_reviewed")
     owner = page_owner(doc, g.overlays) if reviewed else None
     return parts(
-        html.render(
+        html_parts.render(
             ctx,
             "footer.html",
             backlinks=links,
             reviewed=str(reviewed) if reviewed else "",
-            owner=html.role_a(ctx, here, str(owner)) if owner else None,
-            credit=html.attribution(ctx, doc),
+            owner=html_parts.role_a(ctx, here, str(owner)) if owner else None,
+            credit=html_parts.attribution(ctx, doc),
         )
     )
 
@@ -171,15 +173,15 @@ def maturity_cell(g: Graph, cap_id: str) -> str:
 
 def domain(ctx: RenderContext, doc: Document, here: str, parts: Parts) -> str:
     g = ctx.graph
-    rows: list[list[html.Cell]] = [
-        [html.page_a(ctx, here, c), str(c.meta.get("summary", "")), maturity_cell(g, c.id)]
+    rows: list[list[html_parts.Cell]] = [
+        [html_parts.page_a(ctx, here, c), str(c.meta.get("summary", "")), maturity_cell(g, c.id)]
         for c in g.by_domain.get(doc.id, [])
     ]
     head = ["Capability", "What it achieves", f"{ctx.org_name}: now → target"]
     return (
         doc.body.rstrip()
         + "\n\n## Capabilities in this domain"
-        + parts(html.table(ctx, head, rows))
+        + parts(html_parts.table(ctx, head, rows))
         + footer(ctx, doc, here, parts)
     )
 
@@ -189,10 +191,10 @@ def persona(ctx: RenderContext, doc: Document, here: str, parts: Parts) -> str:
     out = [doc.body.rstrip(), ""]
     roles = [rid for rid, r in g.roles.items() if r.get("persona") == doc.id]
     if roles:
-        links = [html.role_a(ctx, here, r) for r in roles]
+        links = [html_parts.role_a(ctx, here, r) for r in roles]
         out += [
             f"## In {md(ctx.org_name)}",
-            parts(html.render(ctx, "persona-roles.html", roles=links)),
+            parts(html_parts.render(ctx, "persona-roles.html", roles=links)),
         ]
     acts = g.activities.get(doc.id, [])
     if acts:
