@@ -176,7 +176,10 @@ def _load_one(root: Path, rel: str) -> Loaded:
         return (rel, *load_document(root, rel))
     if name in DATA_FILES:
         return (rel, *load_data_file(root, rel))
-    hint = f"data files are {', '.join(sorted(DATA_FILES))}"
+    hint = (
+        f"the data files are {', '.join(sorted(DATA_FILES))}: rename it to one of them, "
+        "or move it out of the content and playbooks folders"
+    )
     return (
         rel,
         None,

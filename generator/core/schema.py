@@ -20,6 +20,7 @@ from referencing import Registry, Resource
 
 from .diagnostics import Diagnostic
 from .facts import did_you_mean
+from .ids import SLUG_HINT, SLUG_PATTERN
 from .model import DATA_LISTS, DataFile, Document, KeyPath, Repository, mapping
 
 DOCUMENT_KINDS = (
@@ -165,8 +166,16 @@ def _explain(error: ValidationError, line_of: Any, rel: str) -> list[Diagnostic]
             for k in missing
         ]
     hint = _describe(schema)
-    if error.validator == "pattern" and "a-z0-9" in str(error.validator_value):
-        hint = "use lower-case letters, digits and hyphens (kebab-case)"
+    if error.validator == "pattern" and error.validator_value == SLUG_PATTERN:
+        hint = SLUG_HINT
+    elif error.validator == "pattern":
+        hint = (
+            "write it as described —" + hint
+            if hint
+            else f"write it to match `{error.validator_value}`"
+        )
+    elif error.validator == "type":
+        hint = _TYPE_HINTS.get(str(error.validator_value), "") + _describe(schema, " —")
     elif error.validator == "enum":
         hint = "use one of: " + ", ".join(map(str, error.validator_value))
         mean = did_you_mean(str(error.instance), map(str, error.validator_value))
@@ -176,6 +185,17 @@ def _explain(error: ValidationError, line_of: Any, rel: str) -> list[Diagnostic]
             rel, line_of(path), "invalid-value", f"`{_dotted(path)}`: {error.message}", hint.strip()
         )
     ]
+
+
+# What to write instead of a value of the wrong type (YAML terms, as editors write them).
+_TYPE_HINTS = {
+    "string": "write text here (in quotes if it starts with a character YAML treats specially)",
+    "array": "write a list: `[a, b]`, or one `- item` per line",
+    "object": "write `key: value` pairs under it, indented",
+    "integer": "write a whole number",
+    "number": "write a number",
+    "boolean": "write `true` or `false`",
+}
 
 
 def _describe(schema: Any, sep: str = "") -> str:

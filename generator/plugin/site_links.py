@@ -99,9 +99,13 @@ def _written(origin: Origin, what: str, shown: tuple[str, str, int]) -> Diagnost
         origin[1],
         _code(what),
         f"the {thing} `{href}` does not resolve in the built site (on {page}{more})",
-        "fix the link here, or the page or heading it names; a site-absolute link (`/x.md`) "
-        "stays as written unless MkDocs' `validation: links: absolute_links` is "
-        "`relative_to_docs`",
+        "fix the link here, or the page or heading it names"
+        + (
+            "; a site-absolute link stays as written unless MkDocs' "
+            "`validation: links: absolute_links` is `relative_to_docs`"
+            if href.startswith("/")
+            else ""
+        ),
         severity="error",
     )
 

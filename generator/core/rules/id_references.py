@@ -25,7 +25,10 @@ class _Refs:
         self.aliases = {
             a["slug"]: d.id for d in repo.of_kind("capability") for a in _aliases(d.meta)
         }
-        self.unknown_kinds = {"role"} if "roles" in repo.unknown_lists else set()
+        # Without a readable roster every role reference would be reported: the missing or
+        # broken organization.yml is reported once instead.
+        no_roster = "roles" in repo.unknown_lists or repo.organization is None
+        self.unknown_kinds = {"role"} if no_roster else set()
         self.problems = Problems()
 
     def check(self, value: Any, kind: str, path: str, line: int, what: str) -> None:
