@@ -154,3 +154,33 @@ def test_the_charter_footer_and_the_review_status_name_the_same_owner(base_repo:
     status = "".join(pages["about/review-status.md"].parts.html)
     assert "Last reviewed 2026-06-01 by" in footer and "FinOps Lead</a>" in footer
     assert "steering" in status.lower() and "FinOps Lead</a>" in status
+
+
+def test_the_roster_shows_the_units_as_a_tree_and_a_role_page_its_unit(base_repo: Path) -> None:
+    from generator.core import graph
+    from generator.core.check import check
+    from generator.core.config import load_config
+    from generator.render import generated_pages
+    from generator.render.context import render_context
+
+    org = base_repo / "playbooks/organization.yml"
+    units = (
+        "units:\n  - id: emea\n    name: EMEA <Region>\n    parent: freight\n"
+        "  - id: freight\n    name: Freight\n    lead: lead\n    scopes: [public-cloud, saas]\n"
+        "roles:\n"
+    )
+    text = org.read_text().replace("roles:\n", units, 1)
+    org.write_text(text.replace("contact: finops@example.org\n", "contact: x\n    unit: emea\n", 1))
+    config = load_config(base_repo / "site_config.yml")
+    result = check(config)
+    assert result.errors == 0, [d.format() for d in result.diagnostics]
+    g = graph.build(result.repo, "content", "playbooks")
+    pages = generated_pages.generate(render_context(g), config)
+    roster = "".join(pages["organization/index.md"].parts.html)
+    assert "## Business units" in pages["organization/index.md"].markdown
+    # Parent before child, the child indented, names escaped, lead and members linked.
+    assert roster.index("<td>Freight</td>") < roster.index("EMEA &lt;Region&gt;")
+    assert "<td>\u2003EMEA &lt;Region&gt;</td>" in roster
+    assert "public-cloud, saas" in roster and roster.count("roles/lead.html") >= 2
+    role = "".join(pages["organization/roles/lead.md"].parts.html)
+    assert "<strong>Unit:</strong> EMEA &lt;Region&gt;" in role

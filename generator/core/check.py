@@ -11,7 +11,7 @@ from .codes import DEFAULTS
 from .config import Config
 from .diagnostics import Diagnostic, apply_severities
 from .model import Repository
-from .rules import freshness, links, raci, sections
+from .rules import freshness, links, raci, sections, units
 from .rules import id_references as references
 from .rules import url_schemes as urls
 
@@ -24,6 +24,7 @@ RULES: dict[str, Rule] = {
     "sections": sections.run,
     "references": references.run,
     "raci": raci.run,
+    "units": units.run,
     "links": links.run,
     "freshness": freshness.run,
     "urls": urls.run,

@@ -221,6 +221,12 @@ CODES: dict[str, Code] = {
         "roles: [{id: data-steward, ...}] and no activity naming it",
         "assignments: {data-steward: C}",
     ),
+    "unit-cycle": Code(
+        "error",
+        "A business unit is its own ancestor through `parent`.",
+        "units: [{id: emea, parent: freight}, {id: freight, parent: emea}]",
+        "units: [{id: freight}, {id: emea, parent: freight}]",
+    ),
     "broken-link": Code(
         "error",
         "A relative link points to a file that does not exist.",

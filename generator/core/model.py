@@ -139,6 +139,14 @@ class Repository:
         return {r["id"]: r for r in roles if isinstance(r, dict) and isinstance(r.get("id"), str)}
 
     @property
+    def units(self) -> dict[str, dict[str, Any]]:
+        """Unit id -> its entry in the roster, in the order written."""
+        if not self.organization:
+            return {}
+        units = self.organization.data.get("units") or []
+        return {u["id"]: u for u in units if isinstance(u, dict) and isinstance(u.get("id"), str)}
+
+    @property
     def activities(self) -> list[dict[str, Any]]:
         if not self.raci:
             return []

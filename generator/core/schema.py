@@ -293,8 +293,9 @@ def _gate_data(kind: str, data: DataFile, repo: Repository) -> list[Diagnostic]:
             keys.add(str(path[0]))
     for key in keys:
         data.data.pop(key, None)
-    if entries in keys:
-        repo.unknown_lists.add(entries)
+    # What a dropped list would have defined (roles, units) is unknown: references to it are
+    # not reported again.
+    repo.unknown_lists.update(keys)
     if drop and entries not in keys:
         _drop_entries(data, entries, drop, repo)
     return problems

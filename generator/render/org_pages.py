@@ -59,6 +59,7 @@ def _role_facts(ctx: RenderContext, here: str, role: dict[str, Any]) -> Markup:
         persona=page_a(ctx, here, persona) if persona else None,
         team=str(role.get("team") or ""),
         contact=str(role.get("contact") or ""),
+        unit=str(unit["name"]) if (unit := ctx.graph.repo.units.get(str(role.get("unit")))) else "",
     )
 
 
@@ -160,7 +161,49 @@ def roster(ctx: RenderContext, parts: Parts | None = None) -> str:
             ]
         )
     out += ["", "## Roles", parts(table(ctx, ["Role", "Persona", "Team", "Contact"], rows))]
+    if g.repo.units:
+        out += ["", "## Business units", parts(_units_table(ctx, here))]
     return "\n".join(out) + "\n"
+
+
+def _units_table(ctx: RenderContext, here: str) -> Markup:
+    """The units as a tree (parents first, each followed by its own units), with their leads,
+    scopes and roles."""
+    units = ctx.graph.repo.units
+    members: dict[str, list[Cell]] = {}
+    for rid, role in ctx.graph.roles.items():
+        if role.get("unit") in units:
+            members.setdefault(str(role["unit"]), []).append(role_a(ctx, here, rid))
+    rows: list[list[Cell]] = []
+    for uid, depth in _tree_order(units):
+        unit = units[uid]
+        lead = unit.get("lead")
+        rows.append(
+            [
+                "\u2003" * depth + str(unit["name"]),
+                role_a(ctx, here, str(lead)) if lead else None,
+                ", ".join(unit.get("scopes") or []) or "—",
+                members.get(uid) or None,
+            ]
+        )
+    return table(ctx, ["Unit", "FinOps lead", "Scopes", "Roles"], rows)
+
+
+def _tree_order(units: dict[str, dict[str, Any]]) -> list[tuple[str, int]]:
+    """(unit id, depth) with each unit after its parent; units on a parent cycle (reported by
+    `check`) come last, at depth 0, so every unit is shown once."""
+    children: dict[str | None, list[str]] = {}
+    for uid, unit in units.items():
+        parent = unit.get("parent")
+        children.setdefault(parent if parent in units else None, []).append(uid)
+    out: list[tuple[str, int]] = []
+    todo = [(uid, 0) for uid in reversed(children.get(None, []))]
+    while todo:
+        uid, depth = todo.pop()
+        out.append((uid, depth))
+        todo += [(c, depth + 1) for c in reversed(children.get(uid, []))]
+    placed = {uid for uid, _ in out}
+    return out + [(uid, 0) for uid in units if uid not in placed]
 
 
 def maturity_overview(ctx: RenderContext, parts: Parts | None = None) -> str:
