@@ -169,3 +169,14 @@ def test_every_kind_in_a_copy_of_the_bundled_repository(
         _fill(root / rel)
     status, report = _check(root, capsys, "--strict")
     assert status == 0 and _codes(report) == [], report
+
+
+def test_a_persona_title_with_markdown_in_it_is_named_by_its_id(
+    base_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    persona = base_repo / "content/personas/engineering.md"
+    persona.write_text(persona.read_text().replace("title: Engineering", "title: Dev_Ops *Eng*"))
+    _new(base_repo, capsys, "capability", "gamma", "--persona", "engineering")
+    assert "### engineering\n" in (base_repo / "content/capabilities/gamma.md").read_text()
+    status, report = _check(base_repo, capsys)
+    assert status == 0 and set(_codes(report)) == {"placeholder-text"}, report

@@ -22,7 +22,6 @@ from .config import Config, ConfigError
 from .facts import did_you_mean
 from .ids import SLUG_HINT, is_slug, is_slug_path
 from .layout import virtual_paths
-from .model import Repository
 from .placeholders import CRITERION, KPI, PAGE, PERSONA, SECTIONS, SUMMARY, markdown
 from .rules.id_references import ID_KINDS
 from .rules.sections import PERSONA_SECTION, REQUIRED
@@ -36,6 +35,8 @@ WHERE = {
 }
 PREFERRED_PERSONA = "finops-practitioner"
 """The default lead persona of a new capability, when the repository has it."""
+_MARKUP = "\\`<>[]!*_#&"
+"""Characters that a heading would read as Markdown, not as text."""
 FRAMEWORK_CAPABILITIES = "https://www.finops.org/framework/capabilities/"
 
 
@@ -63,7 +64,6 @@ class _Known:
         repo, _problems = load.load(config.root, config.dirs)
         everything = list(repo.documents)
         schema.run(repo)  # the gate: only valid files are offered as references
-        self.repo: Repository = repo
         self.used = {d.id: d.path for d in everything if d.kind in ID_KINDS and d.id}
         self.aliases = {
             a["slug"]: d.id
@@ -80,6 +80,8 @@ class _Known:
         self.roles = list(repo.roles)
         orders = [_order(d.meta.get("order"), 0) for d in repo.of_kind("adoption-phase")]
         self.next_order = max(orders, default=0) + 1
+        self.generated = virtual_paths(repo, config.content_dir, config.playbooks_dir)
+        """Docs paths of the pages the site makes itself (home, RACI matrix, role pages)."""
 
 
 def _order(value: object, default: int = 10**9) -> int:
@@ -104,8 +106,6 @@ def create(
     known = _Known(config)
     today = today or config.clock()
     front, body, defaults = _BUILDERS[kind](known, ident, choices, today)
-    if kind == "page":
-        _refuse_generated_page(config, known, ident)
     path = config.root / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -135,11 +135,10 @@ def _capability(known: _Known, ident: str, choices: Choices, today: dt.date) -> 
         persona = PREFERRED_PERSONA if PREFERRED_PERSONA in known.personas else min(known.personas)
         defaults.append(f"lead persona `{persona}` (--persona to choose another)")
     persona = _pick(persona, list(known.personas), "persona", "--persona")
-    title = _title(ident)
     front = [
         "kind: capability",
         f"id: {_scalar(ident)}",
-        f"title: {_scalar(title)}",
+        f"title: {_scalar(_title(ident))}",
         *_listing("domain ids", known.domains),
         f"domain: {_scalar(domain)}",
         f"summary: {SUMMARY.text}",
@@ -157,7 +156,10 @@ def _capability(known: _Known, ident: str, choices: Choices, today: dt.date) -> 
         "  - title: FinOps Framework capabilities",
         f"    url: {FRAMEWORK_CAPABILITIES}",
     ]
-    return front, _sections("capability", known.personas[persona]), defaults
+    title = known.personas[persona]
+    # A persona may be named by its id too: the safe choice when its title has Markdown in it.
+    heading = persona if set(title) & set(_MARKUP) else title
+    return front, _sections("capability", heading), defaults
 
 
 def _overlay(known: _Known, ident: str, choices: Choices, today: dt.date) -> Built:
@@ -209,6 +211,8 @@ def _adoption_phase(known: _Known, ident: str, choices: Choices, today: dt.date)
 
 
 def _page(known: _Known, ident: str, choices: Choices, today: dt.date) -> Built:
+    if f"{ident}.md" in known.generated:  # a page there would hide the generated one
+        raise ConfigError(f"the site generates the page {ident}.md itself; choose another path")
     front = [
         "kind: page",
         f"title: {_scalar(_title(ident))}",
@@ -294,15 +298,6 @@ def _refuse_used_id(known: _Known, ident: str) -> None:
     if ident in known.aliases:
         raise ConfigError(
             f"`{ident}` is a former name (alias) of `{known.aliases[ident]}`; choose another id"
-        )
-
-
-def _refuse_generated_page(config: Config, known: _Known, ident: str) -> None:
-    """A page where the site generates one (the home page, the RACI matrix) would hide it."""
-    generated = virtual_paths(known.repo, config.content_dir, config.playbooks_dir)
-    if f"{ident}.md" in generated:
-        raise ConfigError(
-            f"the site generates the page {ident}.md itself; choose another path for yours"
         )
 
 
