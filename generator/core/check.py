@@ -11,7 +11,16 @@ from .codes import DEFAULTS
 from .config import Config
 from .diagnostics import Diagnostic, apply_severities
 from .model import Repository
-from .rules import freshness, links, raci, sections, units
+from .rules import (
+    assessments,
+    freshness,
+    links,
+    placeholder_text,
+    raci,
+    sections,
+    unit_layers,
+    units,
+)
 from .rules import id_references as references
 from .rules import url_schemes as urls
 
@@ -25,9 +34,12 @@ RULES: dict[str, Rule] = {
     "references": references.run,
     "raci": raci.run,
     "units": units.run,
+    "unit-layers": unit_layers.run,
+    "assessments": assessments.run,
     "links": links.run,
     "freshness": freshness.run,
     "urls": urls.run,
+    "placeholders": placeholder_text.run,
 }
 
 

@@ -227,6 +227,25 @@ CODES: dict[str, Code] = {
         "units: [{id: emea, parent: freight}, {id: freight, parent: emea}]",
         "units: [{id: freight}, {id: emea, parent: freight}]",
     ),
+    "conflicting-override": Code(
+        "error",
+        "A unit's RACI file both changes and removes the same group activity.",
+        "activities: [{id: tag-resources, ...}]\nremove: [tag-resources]",
+        "remove: [tag-resources]",
+    ),
+    "stale-assessment": Code(
+        "warning",
+        "The latest maturity assessment of a unit (or of the group) is older than the review "
+        "interval; the message names the unit's FinOps lead.",
+        "date: 2024-03-31 (and no later assessment of that unit)",
+        "a new file in playbooks/assessments/ with this quarter's date",
+    ),
+    "date-order": Code(
+        "error",
+        "The values of a KPI series are not listed oldest first, or two share a date.",
+        "values: [{date: 2025-06-30, value: 80}, {date: 2025-03-31, value: 72}]",
+        "values: [{date: 2025-03-31, value: 72}, {date: 2025-06-30, value: 80}]",
+    ),
     "broken-link": Code(
         "error",
         "A relative link points to a file that does not exist.",
@@ -247,11 +266,41 @@ CODES: dict[str, Code] = {
         "[the form](javascript:alert(1))",
         "[the form](https://forms.example.org/budget)",
     ),
+    "placeholder-text": Code(
+        "warning",
+        "Text that `finops-kb new` wrote as a placeholder is still in the file; `--strict` "
+        "fails until every placeholder is replaced.",
+        "## Definition\n\nWrite what this capability is and what it covers, in two or three "
+        "sentences.",
+        "## Definition\n\nBudgeting sets spending limits per team and tracks spend against them.",
+    ),
     "overdue-review": Code(
         "warning",
         "`last_reviewed` plus the review interval lies in the past.",
         "last_reviewed: 2024-01-10",
         "last_reviewed: 2026-11-02",
+    ),
+    "external-link-broken": Code(
+        "warning",
+        "An http(s) link answers 404, 410 or another error, or its host does not exist "
+        "(`finops-kb links --external`, or a build with `external_links: {enabled: true}`). A "
+        "warning, so a site that is down for an hour does not fail CI; set it to error to fail.",
+        "[FOCUS](https://focus.finops.org/no-such-page/)",
+        "[FOCUS](https://focus.finops.org/)",
+    ),
+    "external-link-unknown": Code(
+        "warning",
+        "An http(s) link could not be checked: the site rate-limits (429), shows a bot "
+        "challenge or refuses (403), needs a login, or did not answer in time.",
+        "a link to a site that answers every automated request with 429",
+        "a link to a site that answers 200, or its prefix in `external_links.exclude`",
+    ),
+    "external-link-moved": Code(
+        "off",
+        "An http(s) link redirects permanently (301, 308); readers still arrive, so it is off "
+        "unless `severity: {external-link-moved: warning}` asks for it.",
+        "[Framework](http://finops.org/framework) (moved to https://www.finops.org/framework/)",
+        "[Framework](https://www.finops.org/framework/)",
     ),
     "site-broken-link": Code(
         "error",

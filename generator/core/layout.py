@@ -50,6 +50,8 @@ def docs_path(doc: Document, content_dir: str, playbooks_dir: str) -> str | None
     if doc.path.startswith(content_dir + "/"):
         return doc.path[len(content_dir) + 1 :]
     rel = doc.path[len(playbooks_dir) + 1 :]
+    if doc.kind == "unit-overlay":
+        return None  # merged into the capability page, in the unit's view of it
     if doc.kind == "overlay":
         return f"capabilities/{doc.meta.get('capability')}.md"
     if doc.kind == "charter":

@@ -170,15 +170,34 @@ def load_data_file(root: Path, rel: str) -> tuple[DataFile | None, list[Diagnost
 Loaded = tuple[str, "Document | DataFile | None", list[Diagnostic]]
 
 
+def data_kind(rel: str) -> str | None:
+    """Which data file `rel` is, by its name and folder (None: not one of ours)."""
+    parts = rel.split("/")
+    name, folder = parts[-1], parts[-2] if len(parts) > 1 else ""
+    in_unit = len(parts) >= 3 and parts[-3] == "units"
+    if name == "raci.yml" and in_unit:
+        return "unit-raci"
+    if name in DATA_FILES and not in_unit:
+        return DATA_FILES[name]
+    if folder in ("assessments", "kpis") and name.endswith((".yml", ".yaml")):
+        return "assessment" if folder == "assessments" else "kpi-series"
+    return None
+
+
 def _load_one(root: Path, rel: str) -> Loaded:
     name = rel.rsplit("/", 1)[-1]
     if rel.endswith(".md"):
         return (rel, *load_document(root, rel))
-    if name in DATA_FILES:
-        return (rel, *load_data_file(root, rel))
+    kind = data_kind(rel)
+    if kind is not None:
+        data, problems = load_data_file(root, rel)
+        if data is not None:
+            data.kind = kind
+        return (rel, data, problems)
     hint = (
-        f"the data files are {', '.join(sorted(DATA_FILES))}: rename it to one of them, "
-        "or move it out of the content and playbooks folders"
+        f"the data files are {', '.join(sorted(DATA_FILES))}, units/<unit>/raci.yml, "
+        "assessments/*.yml and kpis/*.yml: rename or move it there, "
+        "or out of the content and playbooks folders"
     )
     return (
         rel,
@@ -202,13 +221,25 @@ def load(root: Path, dirs: list[str]) -> tuple[Repository, list[Diagnostic]]:
     for rel, loaded, found in _load_many(root, rels):
         repo.files.append(rel)
         name = rel.rsplit("/", 1)[-1]
+        kind = data_kind(rel)
         if isinstance(loaded, Document):
             repo.documents.append(loaded)
         elif isinstance(loaded, DataFile):
-            setattr(repo, DATA_FILES[name], loaded)
+            _add_data(repo, loaded)
         elif rel.endswith(".md"):
             repo.unresolved.add(name[:-3])
-        elif name in DATA_FILES:  # what it defines is unknown: later checks must not guess
-            repo.unknown_lists.add(DATA_LISTS[DATA_FILES[name]])
+        elif kind in ("organization", "raci"):  # what it defines is unknown: do not guess
+            repo.unknown_lists.add(DATA_LISTS[kind])
         problems += found
     return repo, problems
+
+
+def _add_data(repo: Repository, data: DataFile) -> None:
+    if data.kind in ("organization", "raci"):
+        setattr(repo, data.kind, data)
+    elif data.kind == "unit-raci":
+        repo.unit_racis.append(data)
+    elif data.kind == "assessment":
+        repo.assessments.append(data)
+    else:
+        repo.kpi_series.append(data)

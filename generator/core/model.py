@@ -6,8 +6,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 KeyPath = tuple[str | int, ...]
-DATA_LISTS = {"organization": "roles", "raci": "activities"}
-"""The list of entries in each data file."""
+DATA_LISTS = {
+    "organization": "roles",
+    "raci": "activities",
+    "unit-raci": "activities",
+    "assessment": "results",
+    "kpi-series": "values",
+}
+"""The list of entries in each data file: an invalid entry is dropped, not the whole file."""
+
+
+def unit_of(path: str) -> str | None:
+    """The business unit a playbook file belongs to: `…/units/<unit>/…`, else None (the group)."""
+    parts = path.split("/")
+    for i in range(len(parts) - 2):
+        if parts[i] == "units":
+            return parts[i + 1]
+    return None
 
 
 def mapping(value: Any) -> dict[str, Any]:
@@ -76,6 +91,10 @@ class Document:
     def stem(self) -> str:
         return self.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
 
+    @property
+    def unit(self) -> str | None:
+        return unit_of(self.path)
+
     def line_of(self, path: KeyPath) -> int:
         """The line of the deepest known key on `path`, else the front matter's first line."""
         for end in range(len(path), 0, -1):
@@ -87,13 +106,23 @@ class Document:
 
 @dataclass(slots=True)
 class DataFile:
-    """A YAML data file (organization roster, RACI matrix)."""
+    """A YAML data file (roster, RACI matrix, a unit's RACI changes, assessment, KPI series)."""
 
     path: str
     data: dict[str, Any]
     key_lines: dict[KeyPath, int]
     broken: list[KeyPath] = field(default_factory=list)
     """Key paths of values YAML could not build (kept as written, reported)."""
+    kind: str = ""
+    """Which data file it is: a key of DATA_LISTS."""
+
+    @property
+    def stem(self) -> str:
+        return self.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+
+    @property
+    def unit(self) -> str | None:
+        return unit_of(self.path)
 
     def line_of(self, path: KeyPath) -> int:
         for end in range(len(path), 0, -1):
@@ -110,6 +139,10 @@ class Repository:
     documents: list[Document] = field(default_factory=list)
     organization: DataFile | None = None
     raci: DataFile | None = None
+    unit_racis: list[DataFile] = field(default_factory=list)
+    """Each business unit's changes to the RACI matrix (and its adoption status)."""
+    assessments: list[DataFile] = field(default_factory=list)
+    kpi_series: list[DataFile] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     """Every file that was read, including ones that failed to load."""
     unresolved: set[str] = field(default_factory=set)

@@ -33,8 +33,9 @@ DOCUMENT_KINDS = (
     "overlay",
     "charter",
     "adoption-phase",
+    "unit-overlay",
 )
-DATA_KINDS = ("organization", "raci")
+DATA_KINDS = ("organization", "raci", "unit-raci", "assessment", "kpi-series")
 
 
 def schema_files() -> dict[str, str]:
@@ -293,9 +294,10 @@ def _gate_data(kind: str, data: DataFile, repo: Repository) -> list[Diagnostic]:
             keys.add(str(path[0]))
     for key in keys:
         data.data.pop(key, None)
-    # What a dropped list would have defined (roles, units) is unknown: references to it are
-    # not reported again.
-    repo.unknown_lists.update(keys)
+    # What a dropped list of the group's files would have defined (roles, units, activities) is
+    # unknown: references to it are not reported again.
+    if kind in ("organization", "raci"):
+        repo.unknown_lists.update(keys)
     if drop and entries not in keys:
         _drop_entries(data, entries, drop, repo)
     return problems
@@ -345,10 +347,11 @@ def run(repo: Repository) -> list[Diagnostic]:
         if isinstance(doc.meta.get("id"), str):
             repo.unresolved.add(doc.meta["id"])
     repo.documents = valid
-    if repo.organization:
-        problems += _gate_data("organization", repo.organization, repo)
-    if repo.raci:
-        problems += _gate_data("raci", repo.raci, repo)
+    for data in [repo.organization, repo.raci, *repo.unit_racis, *repo.assessments]:
+        if data is not None:
+            problems += _gate_data(data.kind, data, repo)
+    for data in repo.kpi_series:
+        problems += _gate_data(data.kind, data, repo)
     return problems
 
 

@@ -1,4 +1,5 @@
-"""RACI consistency: one Accountable, at least one Responsible, every role used."""
+"""RACI consistency: one Accountable, at least one Responsible, every role used, in the group's
+matrix and in every unit's."""
 
 from __future__ import annotations
 
@@ -49,6 +50,12 @@ def run(repo: Repository, config: Config) -> list[Diagnostic]:
     for i, act in enumerate(repo.activities):  # valid, typed entries: the schema gate ran
         used.update(act["assignments"])
         problems += _activity(raci, i, act)
+    # A unit's rows replace the group's assignments whole, so each holds on its own: checking
+    # them in the unit's file checks every unit's effective matrix, at the unit's line.
+    for layer in repo.unit_racis:
+        for i, act in enumerate(layer.data.get("activities") or []):
+            used.update(act["assignments"])
+            problems += _activity(layer, i, act)
     org = repo.organization
     if org and "activities" not in repo.unknown_lists:
         for i, role in enumerate(org.data.get("roles") or []):
