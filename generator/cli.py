@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from .core.config import DEFAULT_CONFIG, ConfigError, load_config
+from .core.report import FORMATS
 
 # Material and MkDocs print an end-of-life banner on every run unless told not to.
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -26,28 +27,49 @@ def _date(text: str) -> dt.date:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .core import diagnostics as fmt
+    from .core import report
     from .core.check import check
 
     config = load_config(Path(args.config))
     config.today = args.today
     result = check(config)
-    ds, files = result.diagnostics, len(result.repo.files)
-    if args.format == "json":
-        text = fmt.to_json(ds, files, result.seconds)
-    elif args.format == "github":
-        text = fmt.to_github(ds)
-    elif args.format == "junit":
-        text = fmt.to_junit(ds, result.repo.files, result.seconds, strict=args.strict)
-    else:
-        text = "\n".join([d.format() for d in ds] + [fmt.summary(ds, files, result.seconds)])
+    ds = report.strict(result.diagnostics) if args.strict else result.diagnostics
+    summary_file, summary_name = _summary_target(args)
+    run = report.Run(ds, result.repo.files, result.seconds, summary_at=summary_name)
+    text = report.render(args.format, run)
+    if summary_file is not None:
+        markdown = report.to_markdown(ds, len(run.files), run.seconds, report.SUMMARY_BYTES)
+        _append_summary(summary_file, markdown + "\n")
     if args.output:
         _write_report(Path(args.output), text + "\n")
-        print(fmt.summary(ds, files, result.seconds), file=sys.stderr)
+        print(run.summary(), file=sys.stderr)
     elif text:
         print(text)
-    failed = result.errors or (args.strict and result.warnings)
-    return EXIT_PROBLEMS if failed else EXIT_OK
+    return EXIT_PROBLEMS if run.failed else EXIT_OK
+
+
+def _summary_target(args: argparse.Namespace) -> tuple[Path | None, str]:
+    """The Markdown summary's file and how the annotations name it: `--summary FILE`, or, for
+    `--format github` inside GitHub Actions, the job summary (`$GITHUB_STEP_SUMMARY`)."""
+    step_summary = os.environ.get("GITHUB_STEP_SUMMARY", "")
+    if args.summary:
+        name = "the job summary" if args.summary == step_summary else args.summary
+        return Path(args.summary), name
+    in_actions = os.environ.get("GITHUB_ACTIONS") == "true" and step_summary
+    if args.format == "github" and in_actions:
+        return Path(step_summary), "the job summary"
+    return None, ""
+
+
+def _append_summary(path: Path, text: str) -> None:
+    """Append, as GitHub's job summary expects (each step adds its part); a bad path is exit 2."""
+    if path.is_dir() or not path.parent.is_dir():
+        raise ConfigError(f"--summary {path}: not a file in an existing folder")
+    try:
+        with path.open("a", encoding="utf-8") as out:
+            out.write(text)
+    except OSError as exc:
+        raise ConfigError(f"--summary {path}: cannot write: {exc.strerror or exc}") from None
 
 
 def _write_report(path: Path, text: str) -> None:
@@ -134,9 +156,19 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     c = sub.add_parser("check", help="validate content and playbooks without building")
-    c.add_argument("--format", choices=["text", "json", "github", "junit"], default="text")
+    c.add_argument("--format", choices=FORMATS, default="text")
     c.add_argument("--output", "-o", help="write the report to a file instead of stdout")
-    c.add_argument("--strict", action="store_true", help="warnings also fail (exit 1)")
+    c.add_argument(
+        "--summary",
+        metavar="FILE",
+        help="append a Markdown summary with every finding to FILE (with --format github in "
+        "GitHub Actions: to the job summary, without this option)",
+    )
+    c.add_argument(
+        "--strict", action="store_true", help="warnings fail too (exit 1), reported as errors"
+    )
+    # Also after `check`, where pre-commit and CI templates append their arguments.
+    c.add_argument("-f", "--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     c.add_argument("--today", type=_date, help="date for review checks (default: today)")
     c.set_defaults(func=cmd_check)
 

@@ -19,8 +19,8 @@ import yaml
 from kb import one_error_line, tree_files
 
 from generator.cli import main
-from generator.core import diagnostics as fmt
 from generator.core import files
+from generator.core import report as fmt
 from generator.core.check import check
 from generator.core.config import Config
 from generator.core.diagnostics import Diagnostic
