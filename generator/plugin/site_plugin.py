@@ -28,7 +28,7 @@ from ..render import generated_pages as views
 from ..render import nav
 from ..render.context import render_context
 from ..render.html_parts import Parts
-from . import site_files
+from . import preview, site_files
 from .html_links import Scanner
 from .incremental import MemoryBytecodeCache, Renders, page_keys
 from .site_links import check_site
@@ -102,6 +102,7 @@ class SitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             for doc in self.result.repo.documents
             if (path := self.graph.docs_path.get(doc.path)) and doc.path.startswith(content)
         }
+        preview.attach(config, self)  # serve only: problems on the pages, deleted pages pruned
         return config
 
     def _stop_on_errors(self, strict: bool) -> None:
