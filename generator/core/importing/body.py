@@ -125,17 +125,17 @@ def _headings(body: Body, title: str | None) -> None:
         _level, text, i = heads.pop(0)
         body.title = (text, body.lines[i][1])
         drop |= _heading_lines(body.lines, i)
-    shift = _shift(heads, body)
+    shift = _shift(heads, title or (body.title[0] if body.title else ""))
     if shift and heads and heads[0][0] + shift < 2:  # the single H2 that wraps the sections
         drop |= _heading_lines(body.lines, heads.pop(0)[2])
     if shift:
         body.notes.append(f"headings moved {'down' if shift > 0 else 'up'} one level")
-        for level, text, i in heads:
-            _set_level(body.lines, i, max(2, min(6, level + shift)), text)
+        for level, _text, i in heads:
+            drop |= _set_level(body.lines, i, max(2, min(6, level + shift)))
     body.lines = [line for k, line in enumerate(body.lines) if k not in drop]
 
 
-def _shift(heads: list[tuple[int, str, int]], body: Body) -> int:
+def _shift(heads: list[tuple[int, str, int]], title: str) -> int:
     """+1 when H1s remain as sections; -1 when the sections are H3 under one H2 (which is
     dropped when it repeats the title); 2 - lowest level when there is no H2 at all."""
     levels = [h[0] for h in heads]
@@ -144,7 +144,6 @@ def _shift(heads: list[tuple[int, str, int]], body: Body) -> int:
     if 1 in levels:
         return 1
     if levels.count(2) == 1 and levels[0] == 2 and len(levels) > 1:
-        title = body.title[0] if body.title else ""
         return -1 if norm(heads[0][1]) == norm(title) or not title else _keep_wrapper(heads)
     return 2 - min(levels) if min(levels) > 2 else 0
 
@@ -167,10 +166,13 @@ def _heading_lines(lines: list[Line], i: int) -> set[int]:
     return out
 
 
-def _set_level(lines: list[Line], i: int, level: int, text: str) -> None:
+def _set_level(lines: list[Line], i: int, level: int) -> set[int]:
+    """Give the heading at `i` the new level; a setext heading becomes an ATX one, and the
+    line of its underline is returned, to be dropped."""
     raw, src = lines[i]
     if m := _ATX.match(raw):
         lines[i] = (m.group(1) + "#" * level + raw[m.end() :], src)
     elif i + 1 < len(lines) and _UNDERLINE.match(lines[i + 1][0]):
         lines[i] = ("#" * level + " " + raw.strip(), src)
-        lines[i + 1] = ("", lines[i + 1][1])
+        return {i + 1}
+    return set()

@@ -31,8 +31,9 @@ DROPPED = frozenset(
     "build outputs resources markup excerpt_separator render_with_liquid disableToc "
     "ShowToc TocOpen feature_image header footer classes".split()
 )
-NEVER_FROM_SOURCE = frozenset({"kind", "id", "aliases"})
-"""Keys the import sets itself (the kind, the id from the file name, aliases from old URLs)."""
+NEVER_FROM_SOURCE = frozenset({"kind", "id", "aliases", "template"})
+"""Keys the import sets itself (the kind, the id from the file name, aliases from old URLs),
+and `template`, which names a template of the old site's theme."""
 
 
 @lru_cache(maxsize=16)

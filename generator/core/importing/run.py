@@ -150,7 +150,9 @@ def _convert(state: _Run, page: Page) -> None:
     state.problems += body.problems + mapped.problems + problems + _heading(src, body, mapped)
     if kind == "page":
         state.problems += _old_urls(src, page.path)
-    text = "\n".join(t for t, _ in lines).strip("\n") + "\n"
+    while lines and not lines[0][0].strip():  # lines must keep matching the text's lines
+        lines = lines[1:]
+    text = "\n".join(t for t, _ in lines).rstrip("\n") + "\n"
     dumped = yaml.safe_dump(mapped.meta, sort_keys=False, allow_unicode=True, width=100)
     page.text = f"---\n{dumped}---\n{text}"
     state.problems += _as_check(state, src, mapped, lines, text)

@@ -21,6 +21,10 @@ from ..yaml_data import parse_yaml_checked
 from .findings import finding
 
 MARKDOWN = (".md", ".markdown", ".mdown", ".mkd")
+# Output, theme and tool folders of the three generators: not pages, even when they hold `.md`.
+_NOT_PAGES = frozenset(
+    {"_site", "_includes", "_layouts", "_sass", "node_modules", "vendor", "archetypes", "themes"}
+)
 _YAML_END = re.compile(r"^(---|\.\.\.)[ \t]*$", re.M)
 _TOML_END = re.compile(r"^\+\+\+[ \t]*$", re.M)
 _TOML_KEY = re.compile(r"^\s*(?:([A-Za-z0-9_-]+)|\"([^\"]+)\")\s*=|^\s*\[+\s*([A-Za-z0-9_-]+)")
@@ -47,7 +51,8 @@ class Source:
 def find(source: Path) -> tuple[Path, list[str]]:
     """(folder, Markdown files in it as POSIX paths) for SOURCE, a folder or one file.
 
-    Hidden folders (`.git`) and symbolic links are not followed: nothing outside SOURCE is read.
+    Hidden folders (`.git`), output and theme folders (`_site`, `themes`…) are skipped, and
+    symbolic links are not followed: nothing outside SOURCE is read.
     """
     if not source.exists():
         raise ConfigError(f"{source}: no such file or folder")
@@ -59,7 +64,7 @@ def find(source: Path) -> tuple[Path, list[str]]:
         raise ConfigError(f"{source} is neither a file nor a folder")
     found = []
     for folder, dirs, files in os.walk(source):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("node_modules",))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _NOT_PAGES)
         for name in sorted(files):
             path = Path(folder, name)
             if name.lower().endswith(MARKDOWN) and not path.is_symlink():
