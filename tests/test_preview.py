@@ -216,3 +216,19 @@ def test_a_production_build_has_no_trace_of_the_preview(base_repo: Path, tmp_pat
         text = html.read_text("utf-8")
         assert "fkb-preview" not in text and "fkb-problem" not in text, html
         assert "problems.html" not in text, html
+
+
+def test_without_a_repository_url_the_banner_names_the_local_file(tmp_path: Path) -> None:
+    from generator.core.diagnostics import Diagnostic
+    from generator.plugin.preview import shown
+    from generator.render.context import RenderContext
+    from generator.render.html_parts import render
+
+    ctx = RenderContext(graph=None)  # type: ignore[arg-type]
+    d = Diagnostic("content/x.md", 3, "unknown-reference", "`<b>` is <i>unknown</i>", "use `a`")
+    p = shown(d, ctx, tmp_path, "capabilities/x.md")
+    assert p.edit is None and p.local == f"{tmp_path}/content/x.md:3"
+    html = render(ctx, "preview-banner.html", summary="1 error", severity="error", problems=[p])
+    assert f"Edit <code>{tmp_path}/content/x.md:3</code>" in html
+    assert "<code>&lt;b&gt;</code> is &lt;i&gt;unknown&lt;/i&gt;" in html  # data stays text
+    assert 'href="../about/check-codes.html#unknown-reference"' in html

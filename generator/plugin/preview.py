@@ -39,6 +39,8 @@ from .incremental import fingerprint
 PROBLEMS_PAGE = "about/problems.md"
 NAV_TITLE = "Problems"
 _ABOUT = "About this site"
+_TITLES = {layout.RACI: "Who does what (RACI)", layout.ADOPTION: "Adoption roadmap"}
+"""Generated pages that views.titles leaves to their Markdown heading."""
 _BACKTICKS = re.compile(r"`([^`]+)`")
 
 
@@ -193,7 +195,7 @@ class PreviewEvents(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self, by_file: dict[str, list[Diagnostic]], sources: dict[str, set[str]]
     ) -> str:
         root = self.site.core.root
-        titles: dict[str, str] = getattr(self.site, "titles", {})  # as HTML; see views.titles
+        titles = {**_TITLES, **getattr(self.site, "titles", {})}  # as HTML; see views.titles
         out = [NOT_SEARCHED, "# Problems", ""]
         if not by_file:
             out.append("`finops-kb check` finds no problem. This page exists only in the preview.")
