@@ -94,15 +94,43 @@ def cmd_schema(args: argparse.Namespace) -> int:
             raise ConfigError(
                 f"no schema for `{args.kind}`; kinds: " + ", ".join(sorted(f[:-5] for f in files))
             )
+        if args.with_ids or args.editor:
+            raise ConfigError(
+                "--with-ids and --editor write the schemas as a set that refer to each other; "
+                "leave out the KIND"
+            )
         print(files[name], end="")
         return EXIT_OK
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise ConfigError(f"--out {out} is a file; give a folder for the schemas")
-    out.mkdir(parents=True, exist_ok=True)
-    for name, text in sorted(files.items()):
-        (out / name).write_text(text, "utf-8")
-    print(f"wrote {len(files)} schemas to {out}/")
+    return _write_editor_schemas(args)
+
+
+def _write_editor_schemas(args: argparse.Namespace) -> int:
+    from .core import editor_schemas as editor
+
+    out = Path(args.out) if args.out else Path(args.config).parent / "schemas"
+    config = load_config(Path(args.config)) if args.with_ids or args.editor else None
+    settings = None
+    if config and args.editor:  # refused before anything is written
+        entries = editor.yaml_schemas(config.root, out, config.playbooks_dir)
+        settings = editor.vscode_settings(config.root, entries)
+    ids = None
+    if config and args.with_ids:
+        from .core.check import check
+
+        result = check(config)
+        ids = editor.repository_ids(result.repo)
+        if result.errors:
+            print(
+                f"note: {result.errors} errors in the repository (`finops-kb check` lists them); "
+                "files with errors add no ids",
+                file=sys.stderr,
+            )
+    written = editor.write_schemas(out, editor.editor_schemas(out, ids))
+    listed = ", ".join(f"{len(v)} {k}" for k, v in (ids or {}).items())
+    print(f"wrote {len(written)} schemas to {out}/" + (f" with the ids ({listed})" if ids else ""))
+    if settings:
+        editor.write_settings(*settings)
+        print(f"updated {settings[0]}")
     return EXIT_OK
 
 
@@ -174,7 +202,19 @@ def parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("schema", help="write the JSON Schemas for editor autocompletion")
     s.add_argument("kind", nargs="?", help="print only this kind's schema")
-    s.add_argument("--out", default="schemas", help="folder to write to (default ./schemas)")
+    s.add_argument("--out", help="folder to write to (default: schemas/ beside the config)")
+    s.add_argument(
+        "--with-ids",
+        action="store_true",
+        help="list the repository's capability, domain, persona and role ids in the fields "
+        "that refer to them, for autocompletion (reads the config)",
+    )
+    s.add_argument(
+        "--editor",
+        choices=["vscode"],
+        help="also map the schemas to organization.yml and raci.yml in .vscode/settings.json "
+        "beside the config, keeping its other settings",
+    )
     s.set_defaults(func=cmd_schema)
 
     sub.add_parser("codes", help="list every diagnostic code").set_defaults(func=cmd_codes)
