@@ -71,24 +71,26 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    repo = copy_base(tmp_path_factory.mktemp("preview") / "kb")
+    top = tmp_path_factory.mktemp("preview")
+    repo = copy_base(top / "kb")
     port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=repo,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    log = top / "serve.log"  # a file, not a pipe: every rebuild logs its problems
+    with log.open("w") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "generator", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+            cwd=repo,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
     server = Served(repo, f"http://127.0.0.1:{port}/")
     try:
         _wait("the first build", lambda: server.get("capabilities/alpha.html")[0] == 200, 90)
         yield server
     finally:
         proc.terminate()
-        _out, err = proc.communicate(timeout=20)
-    assert "Traceback" not in err, err
+        proc.wait(timeout=20)
+    assert "Traceback" not in log.read_text(), log.read_text()
     assert not (repo / "site").exists()  # serve never writes the real site
 
 
