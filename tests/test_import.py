@@ -91,7 +91,7 @@ def test_check_after_import_reports_only_real_problems(
     for fmt in FORMATS:
         assert _import(kb, fmt, "--into", f"content/{fmt}") == 0
     out = capsys.readouterr().out
-    assert "wrote 4 of 4 pages to content/jekyll/: 0 errors, 7 warnings" in out
+    assert "wrote 5 of 5 pages to content/jekyll/: 0 errors, 7 warnings" in out
     assert "hugo/_index.md -> content/hugo/index.md (page; summary from description" in out
     result = check(load_config(kb / "site_config.yml"))
     found = [f"{d.path}:{d.line} {d.code}" for d in result.diagnostics]
@@ -113,6 +113,7 @@ def test_jekyll_front_matter_and_links(kb: Path) -> None:
     index = (team / "index.md").read_text("utf-8")
     assert "[tagging policy](tagging-policy.md)" in index
     assert "[showback report](docs/showback-reports.md)" in index
+    assert "[first one](posts/2024-03-01-first-showback.md)" in index  # `{% post_url %}`
     assert "(https://www.finops.org/)" in index  # external links stay
     assert "# FinOps at Northwind" not in index  # the H1 is the title
     showback = (team / "docs" / "showback-reports.md").read_text("utf-8")
@@ -259,6 +260,19 @@ def test_heading_levels(body: str, title: str | None, expected: str) -> None:
     converted = bodies.convert(body.split("\n"), 5, "p.md", lambda _arg: None, title)
     assert "\n".join(t for t, _ in converted.lines).strip("\n") == expected
     assert not converted.problems
+
+
+def test_raw_html_and_code_spans() -> None:
+    lines = ['<a href="/docs/x/">x</a> `<img src="/y.png">` <img src="//cdn/z.png">', "`{{ x }}`"]
+    converted = bodies.convert(lines, 3, "p.md", lambda _arg: None, None)
+    found = [(d.line, d.code, d.message) for d in converted.problems]
+    assert found == [
+        (
+            3,
+            "import-link",
+            "`/docs/x/` in raw HTML is a URL of the old site; raw HTML is not rewritten",
+        )
+    ]
 
 
 def test_import_codes_are_documented_apart_from_check_codes(

@@ -30,6 +30,8 @@ _URL_FILTER = re.compile(
     r"""\s*-?\}\}"""
 )
 _LINK_TAG = re.compile(r"\{%-?\s*link\s+(\S+?)\s*-?%\}")
+_POST_URL = re.compile(r"\{%-?\s*post_url\s+(\S+?)\s*-?%\}")
+_HTML_URL = re.compile(r"""\b(?:href|src)\s*=\s*["']?(/(?!/)[^"'\s>]*)""", re.I)
 _REF = re.compile(r"""\{\{([<%])\s*(?:rel)?ref\s+"?([^"\s>%]+)"?\s*[>%]\}\}""")
 _TEMPLATE = re.compile(r"\{%.*?%\}|\{\{[<%].*?[>%]\}\}|\{\{.*?\}\}")
 _SNIPPET = re.compile(r"^\s*-{1,2}8<-{1,2}")
@@ -66,6 +68,8 @@ def convert(
             )
             if _SNIPPET.match(text):
                 body.problems.append(_tag(shown, line, text.strip(), "an MkDocs snippet"))
+            html = _HTML_URL.finditer(_CODE_SPAN.sub("", text)) if "=" in text else ()
+            body.problems += [_html(shown, line, m.group(1)) for m in html]
         body.lines.append((text, line))
     _headings(body, title)
     return body
@@ -90,9 +94,10 @@ def _tags(text: str, line: int, shown: str, resolve: RefResolver, body: Body) ->
     text = _URL_FILTER.sub(lambda m: "/" + m.group(2).lstrip("/"), text)
     text = _LINK_TAG.sub(lambda m: "/" + m.group(1).lstrip("/"), text)
     text = _REF.sub(lambda m: resolve(m.group(2)) or m.group(), text)
+    text = _POST_URL.sub(lambda m: resolve(m.group(1)) or m.group(), text)
     for m in _TEMPLATE.finditer(text):
         what = "a Hugo shortcode" if m.group()[2:3] in "<%" else "a Liquid tag"
-        if _REF.fullmatch(m.group()):
+        if _REF.fullmatch(m.group()) or _POST_URL.fullmatch(m.group()):
             what = "a Hugo reference to a page that was not imported"
         body.problems.append(_tag(shown, line, m.group(), what))
     return text
@@ -106,6 +111,16 @@ def _tag(shown: str, line: int, tag: str, what: str) -> Diagnostic:
         f"`{tag[:80]}` is {what}; it was left in the text as it is",
         "write what it showed in Markdown (a link, an image, an admonition `!!! note`), "
         "or remove it",
+    )
+
+
+def _html(shown: str, line: int, url: str) -> Diagnostic:
+    return finding(
+        shown,
+        line,
+        "import-link",
+        f"`{url}` in raw HTML is a URL of the old site; raw HTML is not rewritten",
+        "write it as a Markdown link or image, which the import rewrites, or as a relative URL",
     )
 
 

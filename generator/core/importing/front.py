@@ -129,6 +129,8 @@ def _tags(src: Source, out: Mapped) -> None:
         value = src.meta.get(key)
         # Jekyll also takes a space-separated string: `tags: cost cloud`.
         items = value.split() if isinstance(value, str) else value
+        if value is not None and not isinstance(items, list):
+            out.problems.append(_unusable(src, key))
         if not isinstance(items, list) or not items:
             continue
         used.append(key)
@@ -138,6 +140,16 @@ def _tags(src: Source, out: Mapped) -> None:
         out.meta["tags"] = list(dict.fromkeys(t for t in tags if t))
         if used != ["tags"]:
             out.notes.append("tags from " + " and ".join(used))
+
+
+def _unusable(src: Source, key: str) -> Diagnostic:
+    return finding(
+        src.shown,
+        src.key_lines.get(key, 1),
+        "import-unknown-key",
+        f"`{key}` is neither a list nor words; it was dropped",
+        f"write `{key}` as a list, e.g. `{key}: [cost, cloud]`, and import again",
+    )
 
 
 def _unknown(src: Source, key: str, line: int, allowed: frozenset[str]) -> Diagnostic:

@@ -10,7 +10,6 @@ Site-absolute links that name none of them may still name a page of the knowledg
 from __future__ import annotations
 
 import posixpath
-import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
@@ -24,7 +23,6 @@ from .sources import MARKDOWN, Source
 _PAGE_EXT = (*MARKDOWN, ".html", ".htm")
 _INDEX = ("index", "_index", "readme")
 _SITE_FOLDERS = ("content", "docs", "src")
-_NOT_A_LINK = re.compile(r"[\s<>]")
 
 
 def key(path: str) -> str:
@@ -127,7 +125,7 @@ def rewrite(
     problems, count = [], 0
     for target, i in scanned.links + list(scanned.definitions.values()):
         parts = urlsplit(target)
-        if parts.scheme or parts.netloc or not parts.path or _NOT_A_LINK.search(target):
+        if parts.scheme or parts.netloc or not parts.path:
             continue  # external, mail, same-page anchors: as they were
         found = index.resolve(target, src.rel)
         if found is None:

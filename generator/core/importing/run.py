@@ -224,7 +224,7 @@ def _old_urls(src: sources.Source, path: str) -> list[Diagnostic]:
 
 def _heading(src: sources.Source, body: bodies.Body, mapped: front.Mapped) -> list[Diagnostic]:
     title = str(mapped.meta.get("title", ""))
-    if not body.title or bodies.norm(body.title[0]) == bodies.norm(title):
+    if not body.title or bodies.norm(body.title[0]) in (bodies.norm(title), ""):
         return []
     return [
         finding(
