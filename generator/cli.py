@@ -164,6 +164,20 @@ def cmd_pack(args: argparse.Namespace) -> int:
     return run_packs(Path(args.config), args.ids, Path(args.out) if args.out else None)
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from .core.exports.command import formats, run
+
+    chosen = formats(args.format)
+    done = run(load_config(Path(args.config)), Path(args.out) if args.out else None, chosen)
+    for d in done.errors:
+        print(d.format(), file=sys.stderr)
+    if done.errors:
+        print(f"finops-kb: {len(done.errors)} errors; fix them before exporting", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"wrote {', '.join(done.files)} to {done.folder}/")
+    return EXIT_OK
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     from .core.scaffold import create
 
@@ -233,6 +247,13 @@ def parser() -> argparse.ArgumentParser:
     k.add_argument("ids", nargs="*", help="pack ids (default: all)")
     k.add_argument("--out", help="folder for the PDFs (default: packs/ beside the config)")
     k.set_defaults(func=cmd_pack)
+
+    e = sub.add_parser("export", help="RACI, maturity and KPIs as CSV/Excel; the model as JSON")
+    e.add_argument("--out", help="folder to write to (default: exports/ beside the config)")
+    e.add_argument(
+        "--format", default="csv,xlsx,json", help="comma-separated: csv, xlsx, json (default: all)"
+    )
+    e.set_defaults(func=cmd_export)
 
     n = sub.add_parser("new", help="scaffold a new file from the content model")
     n.add_argument("kind", choices=["capability", "overlay", "adoption-phase", "page"])

@@ -22,6 +22,7 @@ from ..core.check import Result, check
 from ..core.codes import DEFAULTS
 from ..core.config import ConfigError, from_options, options_lines
 from ..core.diagnostics import Diagnostic, apply_severities
+from ..core.exports.files import write_into_site
 from ..core.pack_specs import Pack
 from ..render import framework_pages as pages
 from ..render import generated_pages as views
@@ -187,6 +188,7 @@ class SitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
 
     def on_post_build(self, config: Any) -> None:
         self.render_packs(config)  # before the link check, which sees the packs' files
+        write_into_site(Path(config.site_dir), self.graph)  # the pages link to them
         site = Path(config.site_dir)
         found = self.scanner.finish(site)
         theme_dir = Path(config.theme.custom_dir) if config.theme.custom_dir else None

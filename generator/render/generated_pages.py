@@ -12,7 +12,7 @@ from ..core import layout
 from ..core.config import Config
 from ..core.facts import page_owner, review_due
 from ..core.layout import relative
-from . import html_parts
+from . import downloads, html_parts
 from .context import RenderContext
 from .framework_pages import NOT_SEARCHED, render_parts
 from .heatmap import HEATMAP_UP_TO, domain_summary, heatmap
@@ -23,7 +23,6 @@ from .org_pages import (
     adoption_progress,
     charter,
     g_path,
-    maturity_overview,
     role_page,
     roster,
 )
@@ -94,7 +93,7 @@ def home(ctx: RenderContext, parts: Parts | None = None) -> str:
         if path in known
         or path.startswith(("organization/raci", "organization/maturity", "about/"))
     ]
-    out.append("")
+    out += [parts(downloads.home(ctx)), ""]
     return "\n".join(out)
 
 
@@ -131,6 +130,7 @@ def raci_matrix(ctx: RenderContext, parts: Parts) -> str:
         "**R** responsible (does the work) · **A** accountable (one per activity, signs off) · "
         "**C** consulted · **I** informed.",
     ]
+    out.append(parts(downloads.raci(ctx)))
     return "\n".join(out) + parts(render(ctx, "raci-matrix.html", roles=roles, rows=rows))
 
 
@@ -177,7 +177,7 @@ def generate(ctx: RenderContext, config: Config) -> dict[str, Generated]:
             lambda parts: raci_matrix(ctx, parts), g.repo.raci.path if g.repo.raci else None
         ),
         layout.MATURITY: _with_parts(
-            lambda parts: NOT_SEARCHED + "\n" + maturity_overview(ctx, parts)
+            lambda parts: NOT_SEARCHED + "\n" + downloads.maturity(ctx, parts)
         ),
         layout.ADOPTION: _with_parts(partial(adoption_index, ctx)),
         layout.REVIEW_STATUS: _with_parts(lambda parts: review_status(ctx, config, parts)),

@@ -17,6 +17,7 @@ from ..check import check
 from ..config import Config, ConfigError
 from ..diagnostics import Diagnostic
 from . import files
+from .names import FORMATS
 
 DEFAULT_FOLDER = "exports"
 
@@ -32,13 +33,13 @@ class Done:
 def formats(text: str) -> list[str]:
     """`csv,xlsx` -> the formats, in their own order; ConfigError names a wrong one."""
     asked = [f.strip().lower() for f in text.split(",") if f.strip()]
-    wrong = [f for f in asked if f not in files.FORMATS]
+    wrong = [f for f in asked if f not in FORMATS]
     if wrong or not asked:
         raise ConfigError(
             f"--format {text}: unknown format {', '.join(wrong) or '(none given)'}; "
-            f"give one or more of {','.join(files.FORMATS)}, comma-separated"
+            f"give one or more of {','.join(FORMATS)}, comma-separated"
         )
-    return [f for f in files.FORMATS if f in asked]
+    return [f for f in FORMATS if f in asked]
 
 
 def out_folder(config: Config, out: Path | None) -> Path:

@@ -31,16 +31,10 @@ from openpyxl.writer.excel import ExcelWriter
 
 from .. import outputs
 from ..graph import Graph
+from .names import CSV_FILES, FORMATS, MODEL, SCHEMA, SITE_FOLDER, WORKBOOK
 from .tables import Table, Value, document, tables
 
-FORMATS = ("csv", "xlsx", "json")
-CSV_FILES = {"RACI": "raci.csv", "Maturity": "maturity.csv", "KPIs": "kpis.csv"}
-WORKBOOK = "finops-kb.xlsx"
-MODEL = "model.json"
-SCHEMA = "model.schema.json"
 SCHEMA_FILE = Path(__file__).with_name(SCHEMA)
-SITE_FOLDER = "exports"
-"""Where the site build publishes the files: `exports/` at the site root."""
 FIXED_TIME = dt.datetime(1980, 1, 1)
 """The workbook's created and modified dates, and its zip entries' times (the zip format's
 earliest date), so that a rebuild of the same model gives the same bytes."""

@@ -38,12 +38,15 @@ def _level(value: Any) -> str | None:
 
 
 def _date(value: Any) -> Value:
-    """A date as written in YAML (PyYAML reads `2026-05-01` as a date); text stays text."""
+    """A date of the model (kept as ISO text by the loader) as a date; anything else as text."""
     if isinstance(value, dt.datetime):
         return value.date()
-    if isinstance(value, dt.date | str | int | float):
+    if isinstance(value, dt.date) or value is None:
         return value
-    return None if value is None else str(value)
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
 
 
 def _text(value: Any) -> Value:
