@@ -132,6 +132,7 @@ def test_github_workflow_commands_run(base_repo: Path, shim: Path, tmp_path: Pat
     done = _run(check, clean, shim, env)
     assert done.returncode == 0, done.stderr
     assert done.stdout == "" and "### finops-kb check: 0 errors, 0 warnings" in summary.read_text()
+    assert summary.read_text().count("### finops-kb check") == 1  # --summary: written once
     done = _run(sarif, clean, shim, env)
     assert done.returncode == 0, done.stderr
     assert json.loads((clean / sarif_file).read_text())["runs"][0]["results"] == []
