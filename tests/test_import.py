@@ -228,6 +228,11 @@ def test_capability_that_exists_is_not_imported_again(kb: Path) -> None:
     assert not (kb / "content" / "team").exists()
 
 
+def test_generated_pages_are_not_replaced(kb: Path) -> None:
+    found = _where(kb, "mkdocs", into="content", dry_run=True)
+    assert "mkdocs/index.md:1 import-conflict" in found  # the home page is generated
+
+
 def test_unreadable_front_matter_is_reported_at_its_line(kb: Path, tmp_path: Path) -> None:
     src = tmp_path / "src"
     src.mkdir()

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from .. import load, schema
+from .. import layout, load, schema
 from ..codes import DEFAULTS
 from ..config import Config
 from ..diagnostics import Diagnostic, apply_severities
@@ -23,6 +23,11 @@ from ..rules.sections import check_document
 from . import body as bodies
 from . import front, links, sources, targets
 from .findings import finding
+
+_GENERATED_FOLDERS = frozenset(
+    p.split("/", 1)[0] for p in (layout.ORGANIZATION, layout.PACKS, layout.role_page("x"))
+)
+"""Folders of the docs tree that only generated pages use."""
 
 
 @dataclass(slots=True)
@@ -110,6 +115,10 @@ def _plan(state: _Run, pages: list[Page], into: str, prefix: str) -> None:
                 state.problems.append(_no_name(src))
             continue
         page.path, page.docs = prefix + docs, docs
+        if docs in layout.GENERATED or docs.split("/", 1)[0] in _GENERATED_FOLDERS:
+            page.ok = False
+            state.problems.append(_generated(src, page.path))
+            continue
         if docs in taken:
             page.ok = False
             state.problems.append(_taken(src, page.path, taken[docs]))
@@ -264,6 +273,16 @@ def _as_check(
         line = lines[d.line - 1][1] if 0 < d.line <= len(lines) else last
         found.append(Diagnostic(d.path, line, d.code, d.message, d.hint))
     return found
+
+
+def _generated(src: sources.Source, path: str) -> Diagnostic:
+    return finding(
+        src.shown,
+        1,
+        "import-conflict",
+        f"the site generates the page at {path}; this page was not imported",
+        "import into a folder of its own, e.g. --into content/team",
+    )
 
 
 def _no_name(src: sources.Source) -> Diagnostic:
