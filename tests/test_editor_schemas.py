@@ -388,6 +388,7 @@ def test_editor_settings_keep_the_users_keys_and_replace_an_older_mapping(
         "yaml.schemas": {
             "./ci.schema.json": ".gitlab-ci.yml",
             "./old-schemas/raci.json": "playbooks/raci.yml",  # superseded: one schema per file
+            "./mine.json": ["playbooks/raci.yml", "other.yml"],  # a list of the user's own
         },
         "yaml.customTags": ["!ENV sequence"],
     }
@@ -403,11 +404,12 @@ def test_editor_settings_keep_the_users_keys_and_replace_an_older_mapping(
     }
     assert now["yaml.schemas"] == {
         "./ci.schema.json": ".gitlab-ci.yml",
+        "./mine.json": ["playbooks/raci.yml", "other.yml"],
         "./schemas/organization.json": "playbooks/organization.yml",
         "./schemas/raci.json": "playbooks/raci.yml",
     }
     first = settings.read_bytes()
-    assert main(["-f", cfg, "schema", "--editor", "vscode", "--out", out]) == 0
+    assert main(["-f", cfg, "schema", "--editor", "vscode"]) == 0  # schemas/ beside the config
     assert settings.read_bytes() == first  # running it again changes nothing
 
 

@@ -219,10 +219,15 @@ def vscode_settings(root: Path, entries: Mapping[str, str]) -> tuple[Path, str]:
             '(`"yaml.schemas": {}`) and run the command again'
         )
     files = set(entries.values())
-    kept = {k: v for k, v in schemas.items() if k in entries or v not in files}
+    kept = {k: v for k, v in schemas.items() if k in entries or not _maps_one_of(v, files)}
     kept.update(entries)
     settings["yaml.schemas"] = kept
     return target, json.dumps(settings, indent=4, ensure_ascii=False) + "\n"
+
+
+def _maps_one_of(globs: Any, files: set[str]) -> bool:
+    """Whether a `yaml.schemas` value maps just one of `files` (a user's list is left alone)."""
+    return isinstance(globs, str) and globs in files
 
 
 def _settings_target(root: Path, path: Path) -> Path:
