@@ -56,7 +56,7 @@ REPORTS = {
 def kb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the bundled knowledge base; the current folder is the sample pages'."""
     repo = tmp_path / "kb"
-    for name in ("content", "playbooks", "theme"):
+    for name in ("content", "playbooks"):
         shutil.copytree(ROOT / name, repo / name)
     shutil.copy(ROOT / "site_config.yml", repo / "site_config.yml")
     monkeypatch.chdir(DATA)
