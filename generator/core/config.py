@@ -11,6 +11,8 @@ from typing import Any
 
 import yaml
 
+from .link_options import LinkOptions, OptionError
+from .link_options import parse as parse_link_options
 from .yaml_data import YAML_VALUE_ERRORS
 
 KeyPath = tuple[Any, ...]
@@ -35,6 +37,8 @@ class Config:
     pack_lines: dict[KeyPath, int] = field(default_factory=dict)
     """Config line of each key path inside the plugin's options (`("packs", 0, "id")`)."""
     packs_enabled: bool = True
+    external_links: LinkOptions = field(default_factory=LinkOptions)
+    """The external link check (generator/core/link_options.py); off in builds by default."""
     config_file: str = DEFAULT_CONFIG
     today: dt.date | None = None
     """The clock for review dates; None means the real date."""
@@ -63,6 +67,7 @@ OPTIONS = {
     "severity": dict,
     "packs": list,
     "packs_enabled": bool,
+    "external_links": dict,
 }
 
 
@@ -141,6 +146,12 @@ def from_options(
             raise ConfigError(f"{at}: unknown diagnostic code `{code}` in `severity`")
         if severity not in ("error", "warning", "off"):
             raise ConfigError(f"{at}: severity of `{code}` must be error, warning or off")
+    try:
+        cfg.external_links = parse_link_options(options.get("external_links"), cfg.dirs)
+    except OptionError as exc:
+        key = ("external_links", exc.key) if exc.key else ("external_links",)
+        name = ".".join(key)
+        raise ConfigError(f"{where(cfg, key)}: {PLUGIN} option `{name}` {exc}") from None
     return cfg
 
 

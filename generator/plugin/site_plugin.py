@@ -16,8 +16,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 
+from ..core import external_links, pack_specs
 from ..core import graph as graph_stage
-from ..core import pack_specs
 from ..core.check import Result, check
 from ..core.codes import DEFAULTS
 from ..core.config import ConfigError, from_options, options_lines
@@ -84,6 +84,7 @@ class SitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         except ConfigError as exc:
             raise PluginError(f"finops-kb: {exc}") from None
         self.result: Result = check(self.core)
+        self.result.diagnostics += external_links.for_build(self.core, self.result, self.serving)
         report(self.result.diagnostics)
         self._stop_on_errors(bool(config.strict))
         for ext in NEEDED_EXTENSIONS:
