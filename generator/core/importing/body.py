@@ -93,12 +93,12 @@ def _tags(text: str, line: int, shown: str, resolve: RefResolver, body: Body) ->
     text = _BASEURL.sub("", text)
     text = _URL_FILTER.sub(lambda m: "/" + m.group(2).lstrip("/"), text)
     text = _LINK_TAG.sub(lambda m: "/" + m.group(1).lstrip("/"), text)
-    text = _REF.sub(lambda m: resolve(m.group(2)) or m.group(), text)
-    text = _POST_URL.sub(lambda m: resolve(m.group(1)) or m.group(), text)
+    # A reference to a page that was not imported becomes a plain site-absolute link: reported
+    # by the link stage here, and by `check` at its line, instead of a shortcode in a URL.
+    text = _REF.sub(lambda m: resolve(m.group(2)) or "/" + m.group(2).lstrip("/"), text)
+    text = _POST_URL.sub(lambda m: resolve(m.group(1)) or "/" + m.group(1).lstrip("/"), text)
     for m in _TEMPLATE.finditer(text):
         what = "a Hugo shortcode" if m.group()[2:3] in "<%" else "a Liquid tag"
-        if _REF.fullmatch(m.group()) or _POST_URL.fullmatch(m.group()):
-            what = "a Hugo reference to a page that was not imported"
         body.problems.append(_tag(shown, line, m.group(), what))
     return text
 
