@@ -5,7 +5,7 @@ into what the user has."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -32,7 +32,7 @@ from generator.core.editor_schemas import (
     write_schemas,
     yaml_schemas,
 )
-from generator.core.load import split_front_matter
+from generator.core.load import data_kind, split_front_matter
 from generator.core.schema import schema_files
 
 ROOT = Path(__file__).parent.parent
@@ -365,13 +365,42 @@ def test_check_jsonschema_validates_the_bundled_files_offline(
 # --- VS Code settings ----------------------------------------------------------------------------
 
 
+def _mapped(prefix: str) -> dict[str, Any]:
+    return {
+        f"{prefix}organization.json": "playbooks/organization.yml",
+        f"{prefix}raci.json": "playbooks/raci.yml",
+        f"{prefix}unit-raci.json": "playbooks/units/*/raci.yml",
+        f"{prefix}assessment.json": ["playbooks/assessments/*.yml", "playbooks/assessments/*.yaml"],
+        f"{prefix}kpi-series.json": ["playbooks/kpis/*.yml", "playbooks/kpis/*.yaml"],
+    }
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "playbooks/organization.yml",
+        "playbooks/raci.yml",
+        "playbooks/units/freight/raci.yml",
+        "playbooks/assessments/2026-q1.yml",
+        "playbooks/kpis/coverage.yaml",
+        "playbooks/units/freight/organization.yml",  # none: not a data file
+    ],
+)
+def test_each_data_file_is_mapped_to_the_schema_check_reads_it_with(path: str) -> None:
+    mapped = [
+        schema.rsplit("/", 1)[-1][:-5]
+        for schema, globs in yaml_schemas(ROOT, ROOT / "schemas", "playbooks").items()
+        for glob in ([globs] if isinstance(globs, str) else globs)
+        if PurePosixPath(path).match(glob)
+    ]
+    kind = data_kind(path)
+    assert mapped == ([kind] if kind else []), mapped
+
+
 def test_the_committed_vscode_settings_are_what_the_command_writes_for_the_bundled_repo() -> None:
     committed = ROOT / ".vscode/settings.json"
     entries = yaml_schemas(ROOT, ROOT / "schemas", "playbooks")  # the default --out
-    assert entries == {
-        "./schemas/organization.json": "playbooks/organization.yml",
-        "./schemas/raci.json": "playbooks/raci.yml",
-    }
+    assert entries == _mapped("./schemas/")
     target, text = vscode_settings(ROOT, entries)  # computes, writes nothing
     assert target == committed.resolve() and text == committed.read_text("utf-8")
     assert "/schemas/" in (ROOT / ".gitignore").read_text("utf-8").split()
@@ -405,8 +434,7 @@ def test_editor_settings_keep_the_users_keys_and_replace_an_older_mapping(
     assert now["yaml.schemas"] == {
         "./ci.schema.json": ".gitlab-ci.yml",
         "./mine.json": ["playbooks/raci.yml", "other.yml"],
-        "./schemas/organization.json": "playbooks/organization.yml",
-        "./schemas/raci.json": "playbooks/raci.yml",
+        **_mapped("./schemas/"),
     }
     first = settings.read_bytes()
     assert main(["-f", cfg, "schema", "--editor", "vscode"]) == 0  # schemas/ beside the config
@@ -421,10 +449,9 @@ def test_editor_settings_are_created_and_trailing_commas_are_read_as_vs_code_doe
     assert main(["-f", cfg, "schema", "--editor", "vscode", "--out", str(outside)]) == 0
     settings = base_repo / ".vscode/settings.json"
     # A folder outside the workspace is named by its URI, which the YAML extension accepts.
-    assert json.loads(settings.read_text("utf-8"))["yaml.schemas"] == {
-        outside.resolve().as_uri() + "/organization.json": "playbooks/organization.yml",
-        outside.resolve().as_uri() + "/raci.json": "playbooks/raci.yml",
-    }
+    assert json.loads(settings.read_text("utf-8"))["yaml.schemas"] == _mapped(
+        outside.resolve().as_uri() + "/"
+    )
     settings.write_text('{\n  "files.exclude": {"site": true,},\n  "a": [1, 2,],\n}\n', "utf-8")
     assert main(["-f", cfg, "schema", "--editor", "vscode", "--out", str(outside)]) == 0
     now = json.loads(settings.read_text("utf-8"))

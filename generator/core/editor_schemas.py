@@ -185,10 +185,17 @@ def write_schemas(out: Path, schemas: Mapping[str, Any]) -> list[Path]:
 
 # --- VS Code: .vscode/settings.json ------------------------------------------------------------
 
-DATA_SCHEMAS = {"organization.yml": "organization.json", "raci.yml": "raci.json"}
+DATA_SCHEMAS: dict[str, str | list[str]] = {
+    "organization.json": "organization.yml",
+    "raci.json": "raci.yml",
+    "unit-raci.json": "units/*/raci.yml",
+    "assessment.json": ["assessments/*.yml", "assessments/*.yaml"],
+    "kpi-series.json": ["kpis/*.yml", "kpis/*.yaml"],
+}
+"""Each data file's schema and where it lives in the playbooks folder (as `load.data_kind`)."""
 
 
-def yaml_schemas(root: Path, out: Path, playbooks_dir: str) -> dict[str, str]:
+def yaml_schemas(root: Path, out: Path, playbooks_dir: str) -> dict[str, str | list[str]]:
     """The `yaml.schemas` entries of the YAML extension: schema file -> the playbook it checks.
 
     A schema folder inside the workspace is named relative to it (`./schemas/raci.json`), so
@@ -199,16 +206,20 @@ def yaml_schemas(root: Path, out: Path, playbooks_dir: str) -> dict[str, str]:
     except ValueError:
         prefix = folder.as_uri() + "/"
     prefix = prefix.replace("/./", "/")
-    data = playbooks_dir.strip("/")
-    return {prefix + schema: f"{data}/{name}" for name, schema in DATA_SCHEMAS.items()}
+    data = playbooks_dir.strip("/") + "/"
+    return {
+        prefix + schema: data + globs if isinstance(globs, str) else [data + g for g in globs]
+        for schema, globs in DATA_SCHEMAS.items()
+    }
 
 
-def vscode_settings(root: Path, entries: Mapping[str, str]) -> tuple[Path, str]:
+def vscode_settings(root: Path, entries: Mapping[str, str | list[str]]) -> tuple[Path, str]:
     """(file, new text) of `root/.vscode/settings.json` with `entries` in `yaml.schemas`.
 
-    Every other setting and mapping is kept; an older entry for the same playbook (another
-    schema folder) goes, so each file has one schema. Nothing is written here, so a file that
-    cannot be rewritten faithfully is refused (exit 2) before anything changes."""
+    Every other setting and mapping is kept, but for one of another schema folder that maps the
+    very same files (the same glob or list of globs): it goes, so each file has one schema.
+    Nothing is written here, so a file that cannot be rewritten faithfully is refused (exit 2)
+    before anything changes."""
     path = root / ".vscode" / "settings.json"
     target = _settings_target(root, path)
     settings = _read_settings(target, path, entries)
@@ -218,16 +229,11 @@ def vscode_settings(root: Path, entries: Mapping[str, str]) -> tuple[Path, str]:
             f"{path}: `yaml.schemas` is not a mapping; make it one "
             '(`"yaml.schemas": {}`) and run the command again'
         )
-    files = set(entries.values())
-    kept = {k: v for k, v in schemas.items() if k in entries or not _maps_one_of(v, files)}
+    ours = list(entries.values())
+    kept = {k: v for k, v in schemas.items() if k in entries or v not in ours}
     kept.update(entries)
     settings["yaml.schemas"] = kept
     return target, json.dumps(settings, indent=4, ensure_ascii=False) + "\n"
-
-
-def _maps_one_of(globs: Any, files: set[str]) -> bool:
-    """Whether a `yaml.schemas` value maps just one of `files` (a user's list is left alone)."""
-    return isinstance(globs, str) and globs in files
 
 
 def _settings_target(root: Path, path: Path) -> Path:
@@ -246,7 +252,9 @@ _JSONC = re.compile(r'"(?:[^"\\\n]|\\.)*"|(//|/\*)|(,)\s*[}\]]')
 """A JSON string (skipped whole), else a comment or a trailing comma: what JSONC adds."""
 
 
-def _read_settings(target: Path, path: Path, entries: Mapping[str, str]) -> dict[str, Any]:
+def _read_settings(
+    target: Path, path: Path, entries: Mapping[str, str | list[str]]
+) -> dict[str, Any]:
     if not target.exists():
         return {}
     try:
@@ -265,7 +273,7 @@ def _read_settings(target: Path, path: Path, entries: Mapping[str, str]) -> dict
 
 
 def _without_trailing_commas(
-    text: str, path: Path, exc: json.JSONDecodeError, entries: Mapping[str, str]
+    text: str, path: Path, exc: json.JSONDecodeError, entries: Mapping[str, str | list[str]]
 ) -> Any:
     """Settings with trailing commas, as VS Code allows, read without them: rewriting loses
     nothing. Comments would be lost, so a file with comments is refused, saying what to add."""
