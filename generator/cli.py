@@ -134,36 +134,6 @@ def _write_editor_schemas(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _write_editor_schemas(args: argparse.Namespace) -> int:
-    from .core import editor_schemas as editor
-
-    out = Path(args.out) if args.out else Path(args.config).parent / "schemas"
-    config = load_config(Path(args.config)) if args.with_ids or args.editor else None
-    settings = None
-    if config and args.editor:  # refused before anything is written
-        entries = editor.yaml_schemas(config.root, out, config.playbooks_dir)
-        settings = editor.vscode_settings(config.root, entries)
-    ids = None
-    if config and args.with_ids:
-        from .core.check import check
-
-        result = check(config)
-        ids = editor.repository_ids(result.repo)
-        if result.errors:
-            print(
-                f"note: {result.errors} errors in the repository (`finops-kb check` lists them); "
-                "files with errors add no ids",
-                file=sys.stderr,
-            )
-    written = editor.write_schemas(out, editor.editor_schemas(out, ids))
-    listed = ", ".join(f"{len(v)} {k}" for k, v in (ids or {}).items())
-    print(f"wrote {len(written)} schemas to {out}/" + (f" with the ids ({listed})" if ids else ""))
-    if settings:
-        editor.write_settings(*settings)
-        print(f"updated {settings[0]}")
-    return EXIT_OK
-
-
 def cmd_codes(args: argparse.Namespace) -> int:
     from .core.codes import CODES
 
