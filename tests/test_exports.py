@@ -128,6 +128,10 @@ def test_workbook_has_the_same_tables_with_frozen_headers_and_filters(exported: 
     raci, maturity, kpis = wb.worksheets
     assert (raci.freeze_panes, maturity.freeze_panes, kpis.freeze_panes) == ("C2", "C2", "D2")
     assert [c.value for c in raci[1]][4:] == ["FinOps Lead", "Platform Engineer"]
+    coloured = {
+        (str(cf.sqref), rule.formula[0]) for cf in raci.conditional_formatting for rule in cf.rules
+    }
+    assert coloured == {("E2:F2", f'"{letter}"') for letter in "RACI"}
     assert isinstance(maturity["G2"].value, dt.datetime)
     assert wb.properties.creator == "finops-kb"
 
