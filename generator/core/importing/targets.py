@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import Config, ConfigError
+from ..ids import is_slug, is_slug_path
 from ..model import Repository
 from .body import norm
 
@@ -48,7 +49,7 @@ def into_folder(config: Config, into: str | None, kind: str, source: Path) -> st
     if not inside or not folder.is_relative_to((config.root / content).resolve()):
         raise ConfigError(f"--into {into}: give a folder inside {content}/, e.g. {content}/team")
     docs = rel[len(content) :].strip("/")
-    if docs and not all(slug(part) == part for part in docs.split("/")):
+    if docs and not is_slug_path(docs):
         raise ConfigError(f"--into {into}: folder names must be slugs, e.g. {content}/team")
     return docs
 
@@ -61,7 +62,7 @@ def docs_path(into: str, rel: str, kind: str) -> str | None:
     names = [slug(p) for p in parts[:-1]] + ["index" if stem.lower() in _INDEX else slug(stem)]
     if kind != "page":
         names = [names[-1] if names[-1] != "index" or len(names) < 2 else names[-2]]
-    if not all(names) or names == ["index"] and kind != "page":
+    if not all(map(is_slug, names)) or names == ["index"] and kind != "page":
         return None
     return posixpath.join(into, *names) + ".md"
 
