@@ -45,6 +45,8 @@ _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?%?")
 _WIDTH = (8, 60)
 """Narrowest and widest column, in characters."""
+_HEADER_WIDTH = 14
+"""Characters of a header that count for its column's width (the rest wraps)."""
 _FILLS = {"R": "C8E6C9", "A": "FFE0B2", "C": "BBDEFB", "I": "EEEEEE"}
 """RACI letters' cell colours, as on the site's matrix."""
 
@@ -87,7 +89,8 @@ def _sheet(ws: Worksheet, table: Table) -> None:
     if table.rows:
         ws.auto_filter.ref = ws.dimensions
     for i, name in enumerate(table.header, start=1):
-        cells = [name, *(_cell_text(row[i - 1]) for row in table.rows)]
+        # The header wraps: a long role title need not make a column of single letters wide.
+        cells = [name[:_HEADER_WIDTH], *(_cell_text(row[i - 1]) for row in table.rows)]
         width = max(len(c) for c in cells) + 2
         ws.column_dimensions[get_column_letter(i)].width = min(max(width, _WIDTH[0]), _WIDTH[1])
 
