@@ -288,6 +288,22 @@ def test_working_links_report_nothing(base_repo: Path, server: tuple[str, State]
     assert {o.status for o in report.outcomes.values()} == {"ok"}
 
 
+def test_when_no_site_answers_nothing_is_called_broken_or_cached(
+    base_repo: Path, refused: str, silent: str, tmp_path: Path
+) -> None:
+    """Offline (or behind a firewall), every host looks unreachable: that says nothing
+    about the links."""
+    lines = _page(base_repo, [refused, refused + "other", silent])
+    cache = tmp_path / "links.json"
+    report = _run(base_repo, cache=cache)
+    assert report.requests == 2  # a host that refused is not asked again
+    assert {(d.line, d.code) for d in report.diagnostics} == {
+        (line, "external-link-unknown") for line in lines.values()
+    }
+    assert all("offline?" in d.message for d in report.diagnostics)
+    assert "is this machine offline?" in report.note and not cache.exists()
+
+
 # --- the cache and its time to live ------------------------------------------------------------
 
 
@@ -450,7 +466,7 @@ def test_links_command_reports_in_each_format(
     out, err = capsys.readouterr()
     alpha = "content/capabilities/alpha.md"
     assert f"{alpha}:{lines[url + '/missing']}:1: warning external-link-broken" in out
-    assert "2 external URLs: 1 ok, 1 broken, 0 unknown (0 from the cache, 2 requests)" in err
+    assert "2 external URLs: 1 ok, 1 broken, 0 unknown (0 from the cache, 2 requests, " in err
     assert (cache / "links.json").is_file()
     assert main([*argv, "--strict", "--format", "json"]) == 1
     data = json.loads(capsys.readouterr().out)
@@ -459,7 +475,7 @@ def test_links_command_reports_in_each_format(
     assert main([*argv, "--format", "github"]) == 0
     out, err = capsys.readouterr()
     assert out.startswith(f"::warning file={alpha},line={lines[url + '/missing']},")
-    assert "(2 from the cache, 0 requests)" in err
+    assert "(2 from the cache, 0 requests, " in err
     assert len(state.hits) == 2
 
 

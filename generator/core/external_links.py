@@ -17,7 +17,7 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -37,6 +37,7 @@ RESERVED_SUFFIXES = (".example", ".invalid", ".test", ".localhost")
 RESERVED_HOSTS = ("example.com", "example.net", "example.org")
 INTERNAL_CODES = ("broken-link", "broken-anchor", "unsafe-url")
 """What `check` finds about links without the network; `finops-kb links` reports them too."""
+OFFLINE = "; no site answered at all (offline?)"
 log = logging.getLogger(__name__)
 
 
@@ -59,13 +60,14 @@ class Report:
     cached: int = 0
     note: str = ""
     """A problem with the cache file, worth a line on stderr."""
+    seconds: float = 0.0
 
     def summary(self) -> str:
         counts = {s: sum(o.status == s for o in self.outcomes.values()) for s in _STATUSES}
         states = ", ".join(f"{n} {s}" for s, n in counts.items())
         return (
             f"{len(self.outcomes)} external URLs: {states} "
-            f"({self.cached} from the cache, {self.requests} requests)"
+            f"({self.cached} from the cache, {self.requests} requests, {self.seconds:.1f} s)"
         )
 
 
@@ -117,6 +119,7 @@ def check_external(
 ) -> Report:
     """Check every external URL of `repo`; `cache_path` None checks without a cache."""
     clocks = clocks or Clocks()
+    start = clocks.monotonic()
     places = external_places(repo, options)
     cache = LinkCache(cache_path, options.ttl_hours, options.broken_ttl_hours, clocks.wall)
     cache.load()
@@ -124,24 +127,39 @@ def check_external(
     todo = [url for url in places if url not in outcomes]
     gate = HostGate(options.per_host_interval, clocks.monotonic, clocks.sleep)
     prober = Prober(options, gate, clocks.sleep, clocks.wall)
-    if todo:
-        # One thread per request in flight: `concurrency` bounds what all hosts see at once.
-        with ThreadPoolExecutor(max_workers=min(options.concurrency, len(todo))) as pool:
-            for url, outcome in zip(todo, pool.map(prober.check, todo), strict=True):
-                outcomes[url] = outcome
-                cache.put(url, outcome)
+    fresh = _ask(prober, todo, options.concurrency)
+    offline = bool(fresh) and all(o.unreached for o in fresh.values())
+    if offline:  # not cached: the next run, online, asks again
+        fresh = {
+            url: replace(o, status="unknown", detail=o.detail + OFFLINE) for url, o in fresh.items()
+        }
+    elif fresh:
+        for url, outcome in fresh.items():
+            cache.put(url, outcome)
         cache.save()
+    outcomes.update(fresh)
     problems = Problems()
     for url, at in places.items():
         for place in at:
             _add(problems, place, outcomes[url])
+    diagnostics = apply_severities(problems, DEFAULTS, severity)
+    note = "no site answered: is this machine offline? Nothing was cached" if offline else ""
     return Report(
-        apply_severities(problems, DEFAULTS, severity),
+        diagnostics,
         outcomes,
         prober.requests,
         cache.hits,
-        cache.problem,
+        cache.problem or note,
+        clocks.monotonic() - start,
     )
+
+
+def _ask(prober: Prober, urls: list[str], concurrency: int) -> dict[str, Outcome]:
+    if not urls:
+        return {}
+    # One thread per request in flight: `concurrency` bounds what all hosts see at once.
+    with ThreadPoolExecutor(max_workers=min(concurrency, len(urls))) as pool:
+        return dict(zip(urls, pool.map(prober.check, urls), strict=True))
 
 
 def _add(problems: Problems, place: Place, outcome: Outcome) -> None:

@@ -33,6 +33,9 @@ class Outcome:
     """What happened, for the message: `HTTP 404 Not Found`, `timed out after 10 s`."""
     moved_to: str = ""
     """Where a permanent redirect (301, 308) finally led, if the URL has moved."""
+    unreached: bool = False
+    """No server answered (refused, host not found, timeout): on a machine that is offline,
+    every link looks like this."""
 
 
 class LinkCache:
@@ -80,7 +83,12 @@ class LinkCache:
             if not 0 <= age < self.ttl[entry["status"]]:
                 return None
             self.hits += 1
-        return Outcome(entry["status"], entry.get("detail", ""), entry.get("moved_to", ""))
+        return Outcome(
+            entry["status"],
+            entry.get("detail", ""),
+            entry.get("moved_to", ""),
+            entry.get("unreached", False),
+        )
 
     def put(self, url: str, outcome: Outcome) -> None:
         with self._lock:
@@ -115,6 +123,7 @@ def _valid(entry: Any) -> bool:
         and isinstance(entry.get("checked_at"), int | float)
         and isinstance(entry.get("detail", ""), str)
         and isinstance(entry.get("moved_to", ""), str)
+        and isinstance(entry.get("unreached", False), bool)
     )
 
 

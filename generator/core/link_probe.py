@@ -20,7 +20,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.message import Message
 from urllib.parse import quote, urljoin, urlsplit
 
@@ -118,6 +118,9 @@ class Prober:
         self.options, self.gate, self.sleep, self.wall = options, gate, sleep, wall
         self.requests = 0
         self._count = threading.Lock()
+        self._unreachable: dict[str, Answer] = {}
+        """Hosts not found or refusing connections: their other URLs get the same answer
+        without another attempt (offline, a 250-link site would otherwise take minutes)."""
         self._opener = urllib.request.OpenerDirector()
         # No redirect handler: a 3xx comes back as an answer and the next hop is ours to make.
         for handler in (
@@ -142,7 +145,7 @@ class Prober:
                 if outcome.status == "ok":
                     return Outcome("ok", outcome.detail, moved)
                 where = f" (redirected to {current})" if current != request_url(url) else ""
-                return Outcome(outcome.status, outcome.detail + where)
+                return replace(outcome, detail=outcome.detail + where)
             target = urljoin(current, request_url(location))
             if _scheme(target) not in ("http", "https"):
                 return Outcome("broken", f"redirects to `{location}`, not an http(s) URL")
@@ -184,9 +187,19 @@ class Prober:
         return answer
 
     def _request(self, method: str, url: str) -> Answer:
-        self.gate.wait(host_of(url))
+        host = host_of(url)
+        known = self._unreachable.get(host)
+        if known:
+            return known
+        self.gate.wait(host)
         with self._count:
             self.requests += 1
+        answer = self._send(method, url)
+        if answer.error in ("dns", "refused"):
+            self._unreachable[host] = answer
+        return answer
+
+    def _send(self, method: str, url: str) -> Answer:
         headers = {"User-Agent": USER_AGENT, "Accept": "text/html,*/*;q=0.8"}
         try:
             request = urllib.request.Request(url, method=method, headers=headers)
@@ -273,7 +286,8 @@ def classify(answer: Answer, options: LinkOptions) -> Outcome:
     """The outcome of a final answer (no redirect left to follow)."""
     if answer.error:
         status, what = _ERRORS[answer.error]
-        return Outcome(status, f"{what.format(timeout=options.timeout)} ({answer.text})")
+        detail = f"{what.format(timeout=options.timeout)} ({answer.text})"
+        return Outcome(status, detail, unreached=answer.error not in ("invalid", "certificate"))
     http = f"HTTP {answer.code} {answer.reason}".strip()
     if answer.header("cf-mitigated"):
         return Outcome("unknown", f"{http}: the site answers with a bot challenge (Cloudflare)")
