@@ -73,6 +73,7 @@ ROUTES: dict[str, Any] = {
     "/challenge": (403, {"cf-mitigated": "challenge", "Server": "cloudflare"}),
     "/login": (401, {}),
     "/server-error": (500, {}),
+    "/robots-not-welcome": (999, {}),
 }
 
 
@@ -211,6 +212,7 @@ def test_each_answer_is_reported_at_its_line_with_its_code(
     url, state = server
     paths = ["/ok", "/moved", "/found", "/no-head", "/missing", "/gone", "/limited", "/slow"]
     paths += ["/challenge", "/login", "/loop", "/moved-to-missing", "/server-error"]
+    paths += ["/robots-not-welcome"]
     links = [url + p for p in paths] + [refused, silent, url + "/ok#a-heading"]
     lines = _page(base_repo, links)
     alpha = "content/capabilities/alpha.md"
@@ -233,6 +235,7 @@ def test_each_answer_is_reported_at_its_line_with_its_code(
         at("/slow", "unknown"),
         at("/challenge", "unknown"),
         at("/login", "unknown"),
+        at("/robots-not-welcome", "unknown"),
         at(silent, "unknown"),
     }
     messages = {d.line: d.message for d in report.diagnostics if d.path == alpha}

@@ -176,7 +176,12 @@ class Prober:
                 return None
             self.gate.defer(host_of(url), after)  # the host's turn comes after the wait
             return 0.0
-        if answer.code >= 500 or answer.error in ("timeout", "reset", "network", "dns-temporary"):
+        if 500 <= answer.code < 600 or answer.error in (
+            "timeout",
+            "reset",
+            "network",
+            "dns-temporary",
+        ):
             return backoff
         return None
 
@@ -303,4 +308,6 @@ def classify(answer: Answer, options: LinkOptions) -> Outcome:
         return Outcome("unknown", f"{http}: temporarily unavailable")
     if 300 <= answer.code < 400:
         return Outcome("broken", f"{http} without a Location to go to")
+    if answer.code >= 600:  # LinkedIn's 999 and the like: a refusal of robots, not an answer
+        return Outcome("unknown", f"{http}: not an HTTP status; the site refuses automated checks")
     return Outcome("broken", http)
