@@ -195,8 +195,13 @@ def test_formula_injection_is_neutralised(base_repo: Path) -> None:
     overlay.write_text(text, "utf-8")
     raci = base_repo / "playbooks/raci.yml"
     raci.write_text(raci.read_text("utf-8").replace("Collect cost data", "-2+3+cmd"), "utf-8")
+    org = base_repo / "playbooks/organization.yml"
+    org.write_text(org.read_text("utf-8").replace("title: FinOps Lead", "title: '=Lead'"), "utf-8")
     assert _export(base_repo) == 0
     out = base_repo / "exports"
+    assert _csv(out / "raci.csv")[0][4] == "'=Lead"
+    header = openpyxl.load_workbook(out / "finops-kb.xlsx")["RACI"]["E1"]
+    assert (header.value, header.data_type) == ("=Lead", "s")
     row = _csv(out / "kpis.csv")[1]
     assert row[2:6] == ["'" + INJECTED["name"], "'" + INJECTED["formula"], "-5"] + [
         "'" + INJECTED["current"]
@@ -210,6 +215,18 @@ def test_formula_injection_is_neutralised(base_repo: Path) -> None:
     assert {c.data_type for c in cells} == {"s"}  # text, never a formula
     doc = json.loads((out / "model.json").read_text("utf-8"))
     assert doc["capabilities"][0]["overlay"]["kpis"][0] == INJECTED
+
+
+def test_control_characters_do_not_break_the_workbook(base_repo: Path) -> None:
+    """A sheet's XML has no place for them (openpyxl raises): the workbook drops them, the CSV
+    and JSON keep the text as written."""
+    overlay = base_repo / "playbooks/capabilities/alpha.md"
+    text = overlay.read_text("utf-8").replace("name: Coverage", 'name: "Cover\\x07age"')
+    overlay.write_text(text, "utf-8")
+    assert _export(base_repo) == 0
+    out = base_repo / "exports"
+    assert openpyxl.load_workbook(out / "finops-kb.xlsx")["KPIs"]["C2"].value == "Coverage"
+    assert _csv(out / "kpis.csv")[1][2] == "Cover\x07age"
 
 
 @pytest.mark.parametrize("out", ["site_config.yml", ".", "content", "playbooks/capabilities"])

@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.formatting.rule import Rule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.differential import DifferentialStyle
@@ -47,8 +48,14 @@ _WIDTH = (8, 60)
 """Narrowest and widest column, in characters."""
 _HEADER_WIDTH = 14
 """Characters of a header that count for its column's width (the rest wraps)."""
-_FILLS = {"R": "C8E6C9", "A": "FFE0B2", "C": "BBDEFB", "I": "EEEEEE"}
-"""RACI letters' cell colours, as on the site's matrix."""
+_LETTERS = {
+    "R": ("1565C0", "DEE9F6"),
+    "A": ("B71C1C", "F5DFDF"),
+    "C": ("6A1B9A", ""),
+    "I": ("546E7A", ""),
+}
+"""RACI letter -> (text colour, background) as on the site's matrix (theme/assets/finops-kb.css,
+light scheme: the letter's colour, and a 14 % tint of it behind R and A)."""
 
 
 def neutralise(text: str) -> str:
@@ -74,15 +81,21 @@ def csv_bytes(table: Table) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
+def _xlsx_value(value: Value) -> Value:
+    """A cell the workbook can hold: the XML of a sheet has no place for control characters
+    (openpyxl refuses them), so text loses them; a date keeps the format `yyyy-mm-dd`."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def _sheet(ws: Worksheet, table: Table) -> None:
-    ws.append(table.header)
-    for row in table.rows:
-        ws.append(row)  # openpyxl writes a date with the format `yyyy-mm-dd`
+    rows: list[list[Value]] = [list(table.header), *table.rows]
+    for values in rows:
+        ws.append([_xlsx_value(v) for v in values])
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(vertical="top", wrap_text=True)
-    for column in ws.iter_cols(min_row=2):
-        for cell in column:
+    for row in ws.iter_rows():
+        for cell in row:
             if cell.data_type == "f":  # openpyxl takes text that starts with `=` as a formula
                 cell.data_type = "s"
     ws.freeze_panes = ws.cell(row=2, column=table.frozen_columns + 1).coordinate
@@ -103,17 +116,11 @@ def _colour_letters(ws: Worksheet, first_role_column: int) -> None:
     cells = (
         f"{get_column_letter(first_role_column)}2:{get_column_letter(ws.max_column)}{ws.max_row}"
     )
-    for letter, colour in _FILLS.items():
-        fill = PatternFill("solid", start_color=colour, end_color=colour)
-        ws.conditional_formatting.add(
-            cells,
-            Rule(
-                type="cellIs",
-                operator="equal",
-                formula=[f'"{letter}"'],
-                dxf=DifferentialStyle(fill=fill),
-            ),
-        )
+    for letter, (colour, tint) in _LETTERS.items():
+        fill = PatternFill("solid", start_color=tint, end_color=tint) if tint else None
+        style = DifferentialStyle(font=Font(color=colour, bold=True), fill=fill)
+        rule = Rule(type="cellIs", operator="equal", formula=[f'"{letter}"'], dxf=style)
+        ws.conditional_formatting.add(cells, rule)
 
 
 def xlsx_bytes(sheets: list[Table], title: str) -> bytes:
