@@ -20,7 +20,12 @@ import yaml
 from kb import copy_base
 
 from generator.cli import main
+from generator.core import graph
+from generator.core.check import check
+from generator.core.config import load_config
 from generator.plugin.html_links import broken_links
+from generator.render import downloads
+from generator.render.context import render_context
 
 FILES = ["raci.csv", "maturity.csv", "kpis.csv", "finops-kb.xlsx", "model.json"]
 
@@ -276,6 +281,23 @@ def test_nothing_is_exported_from_a_repository_with_errors(
     err = capsys.readouterr().err
     assert "raci.yml" in err and "fix them before exporting" in err
     assert not (base_repo / "exports").exists()
+
+
+@pytest.mark.parametrize(
+    ("directory_urls", "raci", "home"),
+    [
+        (False, "../exports/raci.csv", "exports/model.json"),
+        (True, "../../exports/raci.csv", "exports/model.json"),
+    ],
+)
+def test_download_links_follow_the_url_style(
+    base_repo: Path, directory_urls: bool, raci: str, home: str
+) -> None:
+    config = load_config(base_repo / "site_config.yml")
+    g = graph.build(check(config).repo, config.content_dir, config.playbooks_dir)
+    ctx = render_context(g, directory_urls)
+    assert f'href="{raci}"' in downloads.raci(ctx)
+    assert f'href="{home}"' in downloads.home(ctx)
 
 
 @pytest.fixture(scope="module")
