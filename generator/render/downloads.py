@@ -27,7 +27,7 @@ def links(ctx: RenderContext, here: str, files: list[tuple[str, str]]) -> Markup
 
 
 def home(ctx: RenderContext) -> Markup:
-    model = [(names.MODEL, "the whole model as JSON"), (names.SCHEMA, "its JSON Schema")]
+    model = [(names.MODEL, "Whole model as JSON"), (names.SCHEMA, "its JSON Schema")]
     return links(ctx, layout.HOME, [*model, WORKBOOK])
 
 
@@ -38,7 +38,7 @@ def raci(ctx: RenderContext) -> Markup:
 def maturity(ctx: RenderContext, parts: Parts) -> str:
     """The maturity overview, with its maturity and KPI tables to download at the end."""
     files = [
-        (names.CSV_FILES["Maturity"], "maturity as CSV"),
+        (names.CSV_FILES["Maturity"], "Maturity as CSV"),
         (names.CSV_FILES["KPIs"], "KPIs as CSV"),
         WORKBOOK,
     ]
