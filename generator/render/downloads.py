@@ -27,7 +27,7 @@ def links(ctx: RenderContext, here: str, files: list[tuple[str, str]]) -> Markup
 
 
 def home(ctx: RenderContext) -> Markup:
-    model = [(names.MODEL, "Whole model as JSON"), (names.SCHEMA, "its JSON Schema")]
+    model = [(names.MODEL, "Whole model as JSON"), (names.SCHEMA, "JSON Schema")]
     return links(ctx, layout.HOME, [*model, WORKBOOK])
 
 
