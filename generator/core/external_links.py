@@ -65,9 +65,10 @@ class Report:
     def summary(self) -> str:
         counts = {s: sum(o.status == s for o in self.outcomes.values()) for s in _STATUSES}
         states = ", ".join(f"{n} {s}" for s, n in counts.items())
+        asked = f"{self.requests} request{'s' * (self.requests != 1)}"
         return (
             f"{len(self.outcomes)} external URLs: {states} "
-            f"({self.cached} from the cache, {self.requests} requests, {self.seconds:.1f} s)"
+            f"({self.cached} from the cache, {asked}, {self.seconds:.1f} s)"
         )
 
 

@@ -197,6 +197,9 @@ class Prober:
         if known:
             return known
         self.gate.wait(host)
+        known = self._unreachable.get(host)  # learnt while this thread waited for its turn
+        if known:
+            return known
         with self._count:
             self.requests += 1
         answer = self._send(method, url)
