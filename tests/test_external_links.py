@@ -429,6 +429,15 @@ def test_server_errors_are_retried_with_backoff(base_repo: Path, server: tuple[s
     assert [d.code for d in report.diagnostics] == ["external-link-broken"]
 
 
+def test_placeholder_hosts_and_excluded_prefixes_are_not_asked(base_repo: Path) -> None:
+    places = ["https://x.org/a", "http://kb.example/", "http://www.example.com/", "http://t.test/"]
+    _page(base_repo, [*places, "http://notexample.com/", "http://a.invalid/"])
+    repo = check(load_config(base_repo / "site_config.yml")).repo
+    options = LinkOptions(exclude=("https://",))
+    asked = set(ext.external_places(repo, options))
+    assert asked == {"http://notexample.com/"}
+
+
 def test_retry_after_reads_seconds_and_http_dates() -> None:
     assert retry_after("120", 0) == 120
     assert retry_after("Thu, 01 Jan 1970 00:01:40 GMT", 40) == 60

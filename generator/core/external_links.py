@@ -102,7 +102,8 @@ def _skipped(url: str, options: LinkOptions) -> bool:
         host = (urlsplit(url).hostname or "").rstrip(".")
     except ValueError:
         return False  # reported as "not a valid URL"
-    return host.endswith(RESERVED_SUFFIXES) or host.endswith(RESERVED_HOSTS)
+    reserved = any(host == h or host.endswith("." + h) for h in RESERVED_HOSTS)
+    return reserved or host.endswith(RESERVED_SUFFIXES)
 
 
 def cache_file(config: Config, options: LinkOptions, folder: str | None = None) -> Path:
