@@ -8,9 +8,13 @@ import io
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .core.config import DEFAULT_CONFIG, ConfigError, load_config
+from .core.config import DEFAULT_CONFIG, Config, ConfigError, load_config
 from .core.report import FORMATS
+
+if TYPE_CHECKING:
+    from .core.scaffold import Created
 
 # Material and MkDocs print an end-of-life banner on every run unless told not to.
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -158,6 +162,45 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve(Path(args.config), args.dev_addr)
 
 
+LINK_FLAGS = {
+    "ttl_hours": "ttl",
+    "concurrency": "concurrency",
+    "per_host_interval": "per_host_interval",
+    "timeout": "timeout",
+    "retries": "retries",
+}
+"""Options of `links` by the LinkOptions field they set."""
+
+
+def cmd_links(args: argparse.Namespace) -> int:
+    from .core import external_links as ext
+    from .core import report
+    from .core.check import check
+    from .core.link_options import OptionError, overrides
+
+    config = load_config(Path(args.config))
+    try:
+        given = {field: getattr(args, flag) for field, flag in LINK_FLAGS.items()}
+        options = overrides(config.external_links, given)
+    except OptionError as exc:
+        raise ConfigError(f"--{LINK_FLAGS[exc.key].replace('_', '-')} {exc}") from None
+    cache = ext.cache_file(config, options, args.cache_dir)
+    if cache.parent.exists() and not cache.parent.is_dir():
+        raise ConfigError(f"cache folder {cache.parent} is a file; give a folder")
+    result = check(config)
+    ds = [d for d in result.diagnostics if d.code in ext.INTERNAL_CODES]
+    found = None
+    if args.external:
+        found = ext.check_external(result.repo, options, cache, config.severity)
+        ds = sorted(ds + found.diagnostics, key=lambda d: (d.path, d.line, d.code, d.message))
+    ds = report.strict(ds) if args.strict else ds
+    print(report.render(args.format, report.Run(ds, result.repo.files, result.seconds)))
+    if found:
+        notes = [found.note] if found.note else []
+        print("\n".join(["finops-kb: " + n for n in notes] + [found.summary()]), file=sys.stderr)
+    return EXIT_PROBLEMS if any(d.severity == "error" for d in ds) else EXIT_OK
+
+
 def cmd_pack(args: argparse.Namespace) -> int:
     from .packs.command import run_packs
 
@@ -179,12 +222,59 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .core.scaffold import create
+    from .core.scaffold import Choices, create
 
     config = load_config(Path(args.config))
-    path = create(config, args.kind, args.id)
-    print(f"created {path}")
+    if args.kind in ("unit", "assessment"):
+        created = _new_unit_or_assessment(config, args)
+    else:
+        if args.parent is not None:
+            raise ConfigError("--parent is only for `new unit`")
+        choices = Choices(domain=args.domain, persona=args.persona, owner=args.owner)
+        created = create(config, args.kind, args.id, choices=choices)
+    print(f"created {created.path}")
+    for default in created.defaults:
+        print(f"  picked {default}")
+    print(f"  next: {created.next}")
     return EXIT_OK
+
+
+def _new_unit_or_assessment(config: Config, args: argparse.Namespace) -> Created:
+    from .core.scaffold_units import create_assessment, create_unit
+
+    if args.domain is not None or args.persona is not None:
+        raise ConfigError("--domain and --persona are only for `new capability`")
+    if args.kind == "unit":
+        return create_unit(config, args.id, args.parent, args.owner)
+    if args.parent is not None or args.owner is not None:
+        raise ConfigError("`new assessment` takes a unit id (or `group`) and no options")
+    return create_assessment(config, args.id)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .core import diagnostics as fmt
+    from .core.importing.run import Options, run
+
+    config = load_config(Path(args.config))
+    options = Options(Path(args.source), args.into, args.kind, args.force, args.dry_run)
+    outcome = run(config, options)
+    verb = "would write" if args.dry_run else "wrote"
+    for page in outcome.imported:
+        notes = "; ".join([args.kind, *page.notes])
+        print(fmt.visible(f"{page.src.shown} -> {page.path} ({notes})"))
+    ds = outcome.diagnostics
+    for d in ds:
+        print(d.format())
+    errors = sum(d.severity == "error" for d in ds)
+    warnings = len(ds) - errors
+    done = len(outcome.imported)
+    tail = "; nothing written (dry run)" if args.dry_run else ""
+    print(
+        f"{verb} {done} of {len(outcome.pages)} pages to {outcome.folder}/{tail}: "
+        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}; "
+        "then run `finops-kb check`"
+    )
+    return EXIT_PROBLEMS if errors else EXIT_OK
 
 
 def parser() -> argparse.ArgumentParser:
@@ -233,6 +323,20 @@ def parser() -> argparse.ArgumentParser:
 
     sub.add_parser("codes", help="list every diagnostic code").set_defaults(func=cmd_codes)
 
+    li = sub.add_parser("links", help="report broken links; with --external, ask http(s) links")
+    li.add_argument("--external", action="store_true", help="also check http(s) links (network)")
+    li.add_argument("--format", choices=["text", "json", "github"], default="text")
+    li.add_argument("--strict", action="store_true", help="warnings also fail (exit 1)")
+    li.add_argument("--cache-dir", help="folder of links.json (default: .cache/finops-kb)")
+    li.add_argument("--ttl", metavar="HOURS", help="how long a working link is trusted (24)")
+    li.add_argument("--concurrency", metavar="N", help="requests in flight at once (8)")
+    li.add_argument(
+        "--per-host-interval", metavar="S", help="seconds between requests to one host (1)"
+    )
+    li.add_argument("--timeout", metavar="S", help="seconds to wait for an answer (10)")
+    li.add_argument("--retries", metavar="N", help="retries after timeouts, 5xx, 429 (2)")
+    li.set_defaults(func=cmd_links)
+
     b = sub.add_parser("build", help="build the site (and the PDF packs)")
     b.add_argument("--strict", action="store_true", help="fail on any warning")
     b.add_argument("--site-dir", help="output folder (default: site_dir of the config)")
@@ -256,10 +360,53 @@ def parser() -> argparse.ArgumentParser:
     e.set_defaults(func=cmd_export)
 
     n = sub.add_parser("new", help="scaffold a new file from the content model")
-    n.add_argument("kind", choices=["capability", "overlay", "adoption-phase", "page"])
-    n.add_argument("id", help="id of the new file (for an overlay: the capability id)")
+    n.add_argument(
+        "kind", choices=["capability", "overlay", "adoption-phase", "page", "unit", "assessment"]
+    )
+    n.add_argument(
+        "id",
+        help="id of the new file (for an overlay: the capability id; for an assessment: the "
+        "unit id, or `group`)",
+    )
+    n.add_argument("--parent", help="unit: the unit it belongs to (default: the group)")
+    n.add_argument("--domain", help="capability: its domain id (default: the first by order)")
+    n.add_argument("--persona", help="capability: its lead persona id")
+    n.add_argument(
+        "--owner",
+        help="role id that owns the file (default for overlays and adoption phases: the first "
+        "role of organization.yml); for a unit, its FinOps lead",
+    )
     n.set_defaults(func=cmd_new)
+
+    i = sub.add_parser(
+        "import",
+        help="bring Markdown pages of Jekyll, Hugo or MkDocs into the content model",
+        description="Copy Markdown pages into the content folder: front matter mapped to the "
+        "kind's schema, links between the pages rewritten, heading levels moved. What needs an "
+        "editor is reported at the source file's line. Exit 0 imported, 1 errors (a page not "
+        "imported, or what `check` will report as an error), 2 usage.",
+        epilog=f"codes besides those of `finops-kb codes`:\n{_import_codes()}\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    i.add_argument("source", help="a folder of Markdown pages, or one page")
+    i.add_argument("--into", help="folder inside the content folder (default: by kind)")
+    i.add_argument("--kind", choices=_import_kinds(), default="page", help="kind of every page")
+    i.add_argument("--force", action="store_true", help="replace files that exist")
+    i.add_argument("--dry-run", action="store_true", help="write nothing; print what would be done")
+    i.set_defaults(func=cmd_import)
     return p
+
+
+def _import_codes() -> str:
+    from .core.importing.findings import describe
+
+    return describe()
+
+
+def _import_kinds() -> tuple[str, ...]:
+    from .core.importing.targets import KINDS
+
+    return KINDS
 
 
 def main(argv: list[str] | None = None) -> int:

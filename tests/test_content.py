@@ -138,6 +138,21 @@ def test_example_organization_exercises_every_feature(result: Result) -> None:
     letters = {v for a in activities for v in a["assignments"].values()}
     assert letters == {"R", "A", "C", "I"}
     used = {r for a in activities for r in a["assignments"]}
-    assert used == set(repo.roles)
+    # A unit's own roles take part through the unit's RACI layer only.
+    by_units = {
+        r
+        for layer in repo.unit_racis
+        for a in layer.data.get("activities") or []
+        for r in a["assignments"]
+    }
+    assert used | by_units == set(repo.roles)
+    assert by_units - used == {r for r, v in repo.roles.items() if v.get("unit")} - used
+    # Business units and their history: a tree, layers, assessments over 18 months, KPI series.
+    assert len(repo.units) >= 4 and any(u.get("parent") for u in repo.units.values())
+    assert len(repo.unit_racis) >= 4 and repo.of_kind("unit-overlay")
+    dates = sorted(str(a.data["date"]) for a in repo.assessments)
+    assert len({a.data.get("unit") for a in repo.assessments}) >= 4 and len(dates) >= 12
+    assert dates[-1] >= "2026-06" and dates[0] <= "2025-06"
+    assert len(repo.kpi_series) >= 6 and all(len(s.data["values"]) >= 4 for s in repo.kpi_series)
     domains = {repo.by_id("capability")[a["capability"]].meta["domain"] for a in activities}
     assert domains == set(CAPABILITIES)

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .layout import docs_path, resolve_link
-from .model import Document, Heading, Repository
+from .model import DataFile, Document, Heading, Repository
+from .units import Playbook, playbook
 
 LEVELS = ("crawl", "walk", "run")
 
@@ -20,6 +21,18 @@ class Activity:
     capability: Document
     heading: Heading
     text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Assessed:
+    """One capability's result in one assessment."""
+
+    date: str
+    unit: str | None
+    scope: str | None
+    level: str
+    target: str | None
+    source: DataFile
 
 
 @dataclass(slots=True)
@@ -48,6 +61,12 @@ class Graph:
     """Role id -> its seats on the steering committee (chair, sponsor, member)."""
     roles: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Role id -> its entry in the roster (read once: every role link looks it up)."""
+    playbooks: dict[str | None, Playbook] = field(default_factory=dict)
+    """Unit id (None: the group) -> its effective playbook."""
+    assessed: dict[str, list[Assessed]] = field(default_factory=dict)
+    """Capability id -> its assessment results over time, oldest first."""
+    series: dict[str, list[DataFile]] = field(default_factory=dict)
+    """Capability id -> its KPI series (one per KPI and unit)."""
 
     @property
     def charter(self) -> Document | None:
@@ -112,7 +131,32 @@ def build(repo: Repository, content_dir: str, playbooks_dir: str) -> Graph:
     g.backlinks = _backlinks(repo)
     _index_raci(g)
     g.committees = _committees(g.charter)
+    g.playbooks = {None: playbook(repo, None)} | {u: playbook(repo, u) for u in repo.units}
+    g.assessed, g.series = _history(repo)
     return g
+
+
+def _history(repo: Repository) -> tuple[dict[str, list[Assessed]], dict[str, list[DataFile]]]:
+    assessed: dict[str, list[Assessed]] = defaultdict(list)
+    for data in repo.assessments:
+        meta = data.data
+        for result in meta.get("results") or []:
+            assessed[result["capability"]].append(
+                Assessed(
+                    str(meta["date"]),
+                    meta.get("unit"),
+                    meta.get("scope"),
+                    result["level"],
+                    result.get("target"),
+                    data,
+                )
+            )
+    for results in assessed.values():
+        results.sort(key=lambda a: a.date)
+    series: dict[str, list[DataFile]] = defaultdict(list)
+    for data in repo.kpi_series:
+        series[str(data.data.get("capability"))].append(data)
+    return dict(assessed), dict(series)
 
 
 def _index_capabilities(g: Graph) -> None:

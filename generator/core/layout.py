@@ -41,8 +41,15 @@ PAGE_SUFFIXES = ("", ".md", ".html", ".htm")
 """Extensions of a site URL that names a page (none: `x` or `x/`)."""
 
 
+UNITS = "organization/units/index.md"
+
+
 def role_page(role_id: str) -> str:
     return f"organization/roles/{role_id}.md"
+
+
+def unit_page(unit_id: str) -> str:
+    return f"organization/units/{unit_id}.md"
 
 
 def docs_path(doc: Document, content_dir: str, playbooks_dir: str) -> str | None:
@@ -64,6 +71,8 @@ def docs_path(doc: Document, content_dir: str, playbooks_dir: str) -> str | None
 def virtual_paths(repo: Repository, content_dir: str, playbooks_dir: str) -> set[str]:
     """Docs paths of every page that exists only in the built site (generated or merged)."""
     paths = set(GENERATED) | {role_page(rid) for rid in repo.roles}
+    if repo.units:
+        paths |= {UNITS} | {unit_page(uid) for uid in repo.units}
     for doc in repo.documents:
         if not doc.path.startswith(content_dir + "/"):
             path = docs_path(doc, content_dir, playbooks_dir)

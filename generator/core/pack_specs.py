@@ -23,8 +23,9 @@ INCLUDES = (
     "maturity",
     "contacts",
     "roles",
+    "unit",
 )
-BARE = ("raci", "charter", "adoption", "maturity", "contacts", "roles")
+BARE = ("raci", "charter", "adoption", "maturity", "contacts", "roles", "unit")
 
 
 @dataclass(slots=True)
@@ -39,6 +40,8 @@ class Pack:
     """The audience in words, for the cover."""
     chapters: list[tuple[str, Any]] = field(default_factory=list)
     """(include kind, argument) in order."""
+    unit: str | None = None
+    """The business unit the pack is for: its chapters use the unit's effective playbook."""
 
 
 KEYS = ("id", "title", "audience", "include")
@@ -118,19 +121,40 @@ class _Reader:
             title = pid
         personas, roles = self.audience(i, pid, spec.get("audience"))
         g = self.g
+        unit = self.unit(i, pid, spec.get("audience"))
+        if unit is not None:  # the unit's own roles are its audience too
+            roles += [r for r, v in g.roles.items() if mapping(v).get("unit") == unit]
         all_personas = list(
             dict.fromkeys(personas + _strs([mapping(g.roles.get(r)).get("persona") for r in roles]))
         )
         in_audience = [r for r, v in g.roles.items() if mapping(v).get("persona") in personas]
         words = [str(g.personas[p].title) for p in personas if p in g.personas]
         words += [_role_title(g, r) for r in roles if r in g.roles]
+        if unit is not None:
+            words.insert(0, str(g.repo.units[unit]["name"]))
         return Pack(
-            pid, title, all_personas, list(dict.fromkeys(roles + in_audience)), ", ".join(words)
+            pid,
+            title,
+            all_personas,
+            list(dict.fromkeys(roles + in_audience)),
+            ", ".join(dict.fromkeys(words)),
+            unit=unit,
         )
+
+    def unit(self, i: int, pid: str, audience: Any) -> str | None:
+        """The audience's business unit, if it names a known one (else reported here)."""
+        value = mapping(audience).get("unit")
+        units = self.g.repo.units
+        if value is None or (isinstance(value, str) and value in units):
+            return value
+        hint = did_you_mean(str(value), units) or f"use a unit id: {', '.join(units) or 'none'}"
+        self.err((i, "audience", "unit"), f"pack `{pid}`: unknown unit {_show(value)}", hint)
+        self.bad_audience.add(pid)
+        return None
 
     def audience(self, i: int, pid: str, audience: Any) -> tuple[list[str], list[str]]:
         """Known personas and roles of the audience; each problem at its line."""
-        hint = "add `audience: {personas: [...], roles: [...]}`"
+        hint = "add `audience: {personas: [...], roles: [...], unit: ...}`"
         if audience is not None and not isinstance(audience, dict):
             self.err((i, "audience"), f"pack `{pid}`: `audience` must be a mapping", hint)
             self.bad_audience.add(pid)
@@ -138,18 +162,18 @@ class _Reader:
         audience = audience or {}
         before = len(self.problems)
         for k in audience:
-            if k not in ("personas", "roles"):
+            if k not in ("personas", "roles", "unit"):
                 self.err(
                     (i, "audience", k),
                     f"pack `{pid}`: unknown audience key {_show(k)}",
-                    did_you_mean(str(k), ["personas", "roles"]),
+                    did_you_mean(str(k), ["personas", "roles", "unit"]),
                 )
         found: dict[str, list[str]] = {}
         for key, known in (("personas", self.g.personas), ("roles", self.g.roles)):
             found[key] = self.names(i, pid, key, audience.get(key), known)
         if len(self.problems) > before:
             self.bad_audience.add(pid)
-        elif not any(audience.get(k) for k in ("personas", "roles")):
+        elif not any(audience.get(k) for k in ("personas", "roles", "unit")):
             self.err((i,), f"pack `{pid}` has no audience", hint)
             self.bad_audience.add(pid)
         return found["personas"], found["roles"]
@@ -211,6 +235,8 @@ class _Reader:
                 and not audience_raci(self.g, pack)
             ):
                 return "the audience has no RACI rows", "widen the audience or drop `raci`"
+            if kind == "unit" and pack.unit is None and pack.id not in self.bad_audience:
+                return "`unit` needs a unit in the audience", "add `unit: <unit id>` to `audience`"
             return None
         if kind == "page" and (not isinstance(arg, str) or arg not in self.pages):
             hint = did_you_mean(arg, self.pages) if isinstance(arg, str) else ""
@@ -306,9 +332,8 @@ def audience_capabilities(g: Graph, pack: Pack, arg: Any) -> list[Any]:
 
 
 def audience_raci(g: Graph, pack: Pack) -> list[dict[str, Any]]:
+    """The RACI rows of the audience's roles: in the pack's unit's effective matrix if it has
+    a unit, else in the group's."""
     roles = set(pack.roles)
-    return [
-        a
-        for a in g.repo.activities
-        if isinstance(a, dict) and roles & set(mapping(a.get("assignments")))
-    ]
+    rows = [r.activity for r in g.playbooks[pack.unit].rows] if pack.unit else g.repo.activities
+    return [a for a in rows if isinstance(a, dict) and roles & set(mapping(a.get("assignments")))]

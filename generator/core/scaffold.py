@@ -55,6 +55,8 @@ class Created:
     """Repository-relative path of the new file."""
     defaults: list[str] = field(default_factory=list)
     """What `new` picked for the editor, to say so (`domain \\`x\\``)."""
+    next: str = "replace its placeholder text; `finops-kb check` shows where"
+    """What the editor does next."""
 
 
 class _Known:

@@ -30,6 +30,8 @@ class Row:
     origin: Origin
     changed: bool = False
     """True when a unit layer replaced or added it (it differs from the group default)."""
+    added: bool = False
+    """True when a unit layer added it (the group has no such activity)."""
 
 
 @dataclass(slots=True)
@@ -111,10 +113,10 @@ def _apply_raci(book: Playbook, data: DataFile, unit: str) -> None:
         if k is None:
             if "title" in act and "capability" in act:  # else `check` reports the new row
                 index[act["id"]] = len(book.rows)
-                book.rows.append(Row(dict(act), origin, changed=True))
+                book.rows.append(Row(dict(act), origin, changed=True, added=True))
             continue
-        merged = {**book.rows[k].activity, **act}
-        book.rows[k] = Row(merged, origin, changed=True)
+        before = book.rows[k]
+        book.rows[k] = Row({**before.activity, **act}, origin, changed=True, added=before.added)
     removed = set()
     for i, aid in enumerate(data.data.get("remove") or []):
         if aid in index:

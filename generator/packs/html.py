@@ -20,13 +20,14 @@ import markdown
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from ..core import layout
 from ..core.graph import Graph, section_text
 from ..core.model import Document
 from ..core.pack_specs import Pack, audience_capabilities, audience_raci
 from ..core.rules.url_schemes import safe_url
 from ..render import org_pages as org_views
 from ..render.context import RenderContext
-from ..render.framework_pages import demote, maturity_cell
+from ..render.framework_pages import maturity_cell
 from ..render.html_parts import (
     Cell,
     Parts,
@@ -38,6 +39,8 @@ from ..render.html_parts import (
     role_a,
     table,
 )
+from ..render.merging import demote
+from ..render.unit_pages import unit_page
 
 _ID = re.compile(r'\sid="([^"]+)"')
 _A = re.compile(r'<a\s+([^>]*?)href="([^"]*)"([^>]*)>(.*?)</a>', re.S)
@@ -165,6 +168,14 @@ def _maturity(ctx: RenderContext, pack: Pack, arg: Any) -> list[Piece]:
     return [("Maturity overview", "organization/maturity.md", text)]
 
 
+def _unit(ctx: RenderContext, pack: Pack, arg: Any) -> list[Piece]:
+    if pack.unit is None:
+        return []
+    name = str(ctx.graph.repo.units[pack.unit]["name"])
+    text = _strip_h1(unit_page(ctx, pack.unit, whole_matrix=False))
+    return [(f"{name}: how we work", layout.unit_page(pack.unit), text)]
+
+
 def _key_contacts(ctx: RenderContext, pack: Pack, arg: Any) -> list[Piece]:
     return [("Key contacts", "organization/index.md", _contacts(ctx, pack))]
 
@@ -190,6 +201,7 @@ KINDS: dict[str, Callable[[RenderContext, Pack, Any], list[Piece]]] = {
     "maturity": _maturity,
     "contacts": _key_contacts,
     "roles": _roles,
+    "unit": _unit,
 }
 """What each `include:` entry of a pack adds (packs.py checks the entries)."""
 

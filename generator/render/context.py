@@ -33,10 +33,12 @@ class RenderContext:
         return escape(self.org_name)
 
     def edit_url(self, doc: Document) -> str:
+        return self.edit_path(doc.path)
+
+    def edit_path(self, path: str) -> str:
+        """The web address that edits repository file `path` ("" without `repository_url`)."""
         return (
-            f"{self.repo_url.rstrip('/')}/edit/{self.edit_branch}/{doc.path}"
-            if self.repo_url
-            else ""
+            f"{self.repo_url.rstrip('/')}/edit/{self.edit_branch}/{path}" if self.repo_url else ""
         )
 
 

@@ -22,7 +22,11 @@ HEATMAP_UP_TO = 60
 """Above this many capabilities the home page summarizes maturity per domain instead."""
 
 
-def _maturity(g: Graph, cap_id: str) -> tuple[Any, Any]:
+def _maturity(g: Graph, cap_id: str, unit: str | None = None) -> tuple[Any, Any]:
+    if unit is not None:  # the unit's effective overlay
+        overlay = g.playbooks[unit].overlays.get(cap_id)
+        mat_of_unit = overlay.maturity if overlay and overlay.maturity else {}
+        return mat_of_unit.get("current"), mat_of_unit.get("target")
     mat = maturity(g.overlays.get(cap_id))
     return mat.current, mat.target
 
@@ -61,8 +65,9 @@ def _cells(current: Any, target: Any) -> list[dict[str, Any]]:
     return cells
 
 
-def heatmap(ctx: RenderContext, href: dict[str, str]) -> Markup:
-    """Current (filled) and target (outlined) maturity per capability, grouped by domain.
+def heatmap(ctx: RenderContext, href: dict[str, str], unit: str | None = None) -> Markup:
+    """Current (filled) and target (outlined) maturity per capability, grouped by domain, of
+    the group or of one unit.
 
     `href` maps capability ids to the URLs their labels link to.
     """
@@ -76,14 +81,14 @@ def heatmap(ctx: RenderContext, href: dict[str, str]) -> Markup:
         rows.append({"domain": domain.title, "y": y})
         y += ROW
         for cap in caps:
-            current, target = _maturity(g, cap.id)
+            current, target = _maturity(g, cap.id, unit)
             rows.append(
                 {
                     "label": cap.title,
                     "href": href[cap.id],
                     "y": y,
                     "cells": _cells(current, target),
-                    "assessed": cap.id in g.overlays,
+                    "assessed": current is not None,
                 }
             )
             y += ROW

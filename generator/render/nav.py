@@ -86,6 +86,9 @@ def build(g: Graph, org_name: str, generated: list[str], packs: bool) -> list[Na
         {"Adoption roadmap": ["organization/adoption/index.md", *_entries(g, g.adoption)]},
         {"Roles": [{_t(r["title"]): f"organization/roles/{rid}.md"} for rid, r in g.roles.items()]},
     ]
+    if g.repo.units:
+        units = [{_t(u["name"]): f"organization/units/{uid}.md"} for uid, u in g.repo.units.items()]
+        org.append({"Business units": ["organization/units/index.md", *units]})
     nav: list[NavItem] = [
         {"Home": "index.md"},
         {"FinOps Framework": framework},

@@ -22,9 +22,10 @@ from .framework_pages import (
     level,
     maturity_cell,
     page_link,
-    rewrite_links,
 )
 from .html_parts import Cell, Parts, md, page_a, render, role_a, role_raci_table, table
+from .merging import rewrite_links
+from .unit_pages import role_in_units
 
 STATUS = {"done": "Done", "in-progress": "In progress", "not-started": "Not started"}
 
@@ -105,6 +106,7 @@ def role_page(ctx: RenderContext, rid: str, parts: Parts | None = None) -> str:
     ]
     if other:
         out += ["### Consulted or informed", parts(role_raci_table(ctx, here, rid, other))]
+    out += role_in_units(ctx, here, rid, parts)
     owned = [
         g.capabilities[c]
         for c, o in g.overlays.items()

@@ -144,6 +144,8 @@ def _series(refs: _Refs, repo: Repository, data: DataFile, today: dt.date) -> No
         if meta.get("kpi") not in names:
             hint = did_you_mean(str(meta.get("kpi")), names) or (
                 "use the name of a KPI of the capability's overlay: " + ", ".join(sorted(names))
+                if names
+                else "the capability's overlay has no KPIs here: add this one to its `kpis:`"
             )
             refs.problems.add(
                 data,
