@@ -150,3 +150,34 @@ def test_no_console_errors_and_no_outside_requests(page, server: str, site: Path
     assert page.errors == []
     outside = [u for u in page.requests if not u.startswith((server, "data:", "blob:"))]
     assert outside == []
+
+
+def test_unit_switcher_shows_one_heatmap_at_a_time_without_javascript(browser, server) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(server + "index.html")
+        views = page.locator(".fkb-unit-view")
+        assert views.count() >= 5  # the group and each unit of the bundled example
+        shown = [v for v in views.all() if v.is_visible()]
+        assert [v.get_attribute("id") for v in shown] == ["heatmap-group"]
+        page.locator(".fkb-unit-links a", has_text="Parcel Nordics").click()
+        shown = [v.get_attribute("id") for v in views.all() if v.is_visible()]
+        assert shown == ["heatmap-parcel-nordics"]
+        # Nordics is at Crawl on allocation, the group at Walk: the views differ.
+        cells = page.locator("#heatmap-parcel-nordics .fkb-hm-now title")
+        assert any(t.startswith("Allocation: crawl") for t in cells.all_inner_texts())
+        assert not any(t.startswith("Allocation: walk") for t in cells.all_inner_texts())
+    finally:
+        context.close()
+
+
+def test_the_raci_matrix_leads_to_each_units_own_matrix(page, server: str) -> None:
+    page.goto(server + "organization/raci.html")
+    page.locator("a", has_text="Quillmark Parcel").first.click()
+    page.wait_for_url("**/organization/units/parcel.html#raci")
+    rows = page.locator("#raci ~ div table tbody tr, h2#raci + div table tbody tr")
+    text = " ".join(page.locator("article").all_inner_texts())
+    assert "Plan and price peak-season capacity before each November" in text
+    assert rows.count() >= 1
+    assert page.errors == []
