@@ -230,6 +230,20 @@ def test_capability_kind_reports_what_the_kind_needs(kb: Path) -> None:
     assert outcome.imported[0].path == "content/capabilities/rightsizing.md"
 
 
+def test_capability_keeps_old_urls_as_aliases(kb: Path) -> None:
+    outcome = run(
+        load_config(kb / "site_config.yml"),
+        Options(Path("jekyll/tagging-policy.md"), kind="capability", dry_run=True),
+    )
+    front = yaml.safe_load(outcome.imported[0].text.split("---\n")[1])
+    assert front["id"] == "tagging-policy"
+    assert front["aliases"] == [
+        {"slug": "tagging", "title": "Tagging policy"},
+        {"slug": "tags", "title": "Tagging policy"},
+    ]
+    assert not any(d.code == "import-old-url" for d in outcome.diagnostics)
+
+
 def test_capability_that_exists_is_not_imported_again(kb: Path) -> None:
     found = _where(kb, "jekyll/budgeting.md", kind="capability", into="content/team")
     assert found == {"jekyll/budgeting.md:3 import-conflict"}
