@@ -10,6 +10,7 @@ from typing import Any
 from ..config import Config
 from ..diagnostics import Diagnostic, Problems
 from ..facts import did_you_mean
+from ..graph import LEVELS
 from ..model import DataFile, KeyPath, Repository
 from ..units import playbook
 
@@ -79,6 +80,15 @@ def _assessment(refs: _Refs, data: DataFile, today: dt.date) -> dt.date | None:
     seen: set[str] = set()
     for i, result in enumerate(meta.get("results") or []):
         refs.check(data, ("results", i, "capability"), result["capability"], "capability")
+        target = result.get("target")
+        if target is not None and LEVELS.index(target) < LEVELS.index(result["level"]):
+            refs.problems.add(
+                data,
+                ("results", i, "target"),
+                "invalid-value",
+                f"target `{target}` is below the level reached, `{result['level']}`",
+                "set the target at or above the level reached",
+            )
         if result["capability"] in seen:
             refs.problems.add(
                 data,
