@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from markupsafe import Markup
+
 from ..core.facts import maturity, page_owner
 from ..core.graph import Graph
 from ..core.layout import relative, resolve_link
@@ -21,9 +23,20 @@ from .html_parts import Parts, md
 _LINK = re.compile(r"(\]\()([^)\s]+)((?:\s+\"[^\"]*\")?\))")
 _HEADING = re.compile(r"^(#{1,5})(?=\s)", re.M)
 
-# Tables that repeat what the capability pages say: searching them would only add noise (and,
-# on large knowledge bases, seconds of indexing).
+# A page left out of search entirely (pages that only list problems, like the preview's).
 NOT_SEARCHED = "---\nsearch:\n  exclude: true\n---"
+_SKIPPED_BY_SEARCH = Markup('<div data-search-exclude="true">')
+
+
+class UnsearchedParts(Parts):
+    """Parts that Material's search index skips (`data-search-exclude`), for tables that repeat
+    cell by cell what capability and role pages say: searching them would only add noise (and,
+    on large knowledge bases, seconds of indexing). Headings and text around them stay found."""
+
+    def __call__(self, html: str) -> str:
+        return super().__call__(
+            _SKIPPED_BY_SEARCH + Markup(html) + Markup("</div>") if html else ""
+        )
 
 
 def rewrite_links(body: str, source: Document, dest: str, g: Graph) -> str:
