@@ -184,3 +184,12 @@ def test_the_roster_shows_the_units_as_a_tree_and_a_role_page_its_unit(base_repo
     assert "public-cloud, saas" in roster and roster.count("roles/lead.html") >= 2
     role = "".join(pages["organization/roles/lead.md"].parts.html)
     assert "<strong>Unit:</strong> EMEA &lt;Region&gt;" in role
+
+
+def test_each_missing_key_is_reported_once(base_repo: Path, capsys) -> None:
+    (base_repo / "content/capabilities/gamma.md").write_text(
+        "---\nkind: capability\n---\n## Definition\n\nGamma.\n"
+    )
+    main(["-f", str(base_repo / "site_config.yml"), "check"])
+    lines = [x for x in capsys.readouterr().out.splitlines() if " missing-key " in x]
+    assert len(lines) == len(set(lines)) >= 5

@@ -113,7 +113,10 @@ def _errors(kind: str, data: dict[str, Any]) -> list[ValidationError]:
 
 
 def _explain_all(errors: list[ValidationError], line_of: Any, rel: str) -> list[Diagnostic]:
-    problems = [d for error in errors[:MAX_ERRORS] for d in _explain(error, line_of, rel)]
+    # The validators report a missing key once per missing key, each error naming all of
+    # them: one diagnostic per key and place is enough.
+    explained = (d for error in errors[:MAX_ERRORS] for d in _explain(error, line_of, rel))
+    problems = list(dict.fromkeys(explained))
     if len(errors) > MAX_ERRORS:
         problems.append(
             Diagnostic(
