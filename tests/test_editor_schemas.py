@@ -209,9 +209,22 @@ def test_the_written_schemas_validate_every_bundled_file(bundled: Result, writte
     for doc in documents:
         errors = list(_validator(schemas, doc.kind).iter_errors(doc.meta))
         assert not errors, (doc.path, [e.message for e in errors])
-    for kind in ("organization", "raci"):
-        data = getattr(bundled.repo, kind).data
-        _validator(schemas, kind).validate(data)
+    data_files = _data_files(bundled)
+    assert {d.kind for d in data_files} == {
+        "organization",
+        "raci",
+        "unit-raci",
+        "assessment",
+        "kpi-series",
+    }
+    for data in data_files:
+        errors = list(_validator(schemas, data.kind).iter_errors(data.data))
+        assert not errors, (data.path, [e.message for e in errors])
+
+
+def _data_files(bundled: Result) -> list[Any]:
+    repo = bundled.repo
+    return [repo.organization, repo.raci, *repo.unit_racis, *repo.assessments, *repo.kpi_series]
 
 
 @pytest.mark.parametrize(
@@ -342,10 +355,9 @@ def test_check_jsonschema_validates_the_bundled_files_offline(
     monkeypatch.chdir(tmp_path)
     for name, value in OFFLINE.items():
         monkeypatch.setenv(name, value)
-    groups: dict[str, list[Path]] = {
-        "organization": [ROOT / "playbooks/organization.yml"],
-        "raci": [ROOT / "playbooks/raci.yml"],
-    }
+    groups: dict[str, list[Path]] = {}
+    for data in _data_files(bundled):
+        groups.setdefault(data.kind, []).append(ROOT / data.path)
     for doc in bundled.repo.documents:
         front = split_front_matter((ROOT / doc.path).read_text("utf-8"), doc.path)[0]
         copy = tmp_path / doc.kind / (doc.path.replace("/", "--") + ".yml")
