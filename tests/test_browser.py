@@ -165,9 +165,11 @@ def test_unit_switcher_shows_one_heatmap_at_a_time_without_javascript(browser, s
         shown = [v.get_attribute("id") for v in views.all() if v.is_visible()]
         assert shown == ["heatmap-parcel-nordics"]
         # Nordics is at Crawl on allocation, the group at Walk: the views differ.
-        cells = page.locator("#heatmap-parcel-nordics .fkb-hm-now title")
-        assert any(t.startswith("Allocation: crawl") for t in cells.all_inner_texts())
-        assert not any(t.startswith("Allocation: walk") for t in cells.all_inner_texts())
+        titles = page.locator("#heatmap-parcel-nordics .fkb-hm-now title").evaluate_all(
+            "nodes => nodes.map(n => n.textContent)"
+        )
+        assert any(t.startswith("Allocation: crawl") for t in titles)
+        assert not any(t.startswith("Allocation: walk") for t in titles)
     finally:
         context.close()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import posixpath
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 from .model import Document, Repository
 
@@ -81,6 +81,14 @@ def virtual_paths(repo: Repository, content_dir: str, playbooks_dir: str) -> set
     return paths
 
 
+def split_url(target: str) -> SplitResult | None:
+    """`urlsplit(target)`, or None for what no URL can be (`http://[::1`, a bad port)."""
+    try:
+        return urlsplit(target)
+    except ValueError:
+        return None
+
+
 @functools.lru_cache(maxsize=65536)  # the graph and the link rule resolve every link; many repeat
 def resolve_link(source: str, target: str) -> tuple[str | None, str]:
     """(repository path or None for a same-page link, anchor) of a relative link in `source`.
@@ -88,8 +96,8 @@ def resolve_link(source: str, target: str) -> tuple[str | None, str]:
     Returns ("", "") for links this function does not own: external URLs, mail, site-absolute
     paths (see `site_path`).
     """
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or target.startswith(("/", "\\")):
+    parts = split_url(target)
+    if parts is None or parts.scheme or parts.netloc or target.startswith(("/", "\\")):
         return "", ""
     if not parts.path:
         return None, unquote(parts.fragment)
@@ -102,9 +110,10 @@ def site_path(target: str) -> tuple[str, str]:
 
     The path is `.` for the root, and starts with `../` when the link climbs out of the site.
     """
-    parts = urlsplit(target)
-    raw = unquote(parts.path).replace("\\", "/").lstrip("/")
-    return (posixpath.normpath(raw) if raw else "."), unquote(parts.fragment)
+    parts = split_url(target)
+    path, fragment = (parts.path, parts.fragment) if parts else (target.partition("#")[::2])
+    raw = unquote(path).replace("\\", "/").lstrip("/")
+    return (posixpath.normpath(raw) if raw else "."), unquote(fragment)
 
 
 def page_candidates(rel: str, trailing_slash: bool) -> list[str]:

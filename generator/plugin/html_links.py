@@ -16,7 +16,9 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import BinaryIO
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
+
+from ..core.layout import split_url
 
 log = logging.getLogger("mkdocs.plugins.finops-kb")
 
@@ -62,8 +64,10 @@ def target_of(base: str, href: str) -> tuple[str, str] | None:
     (`x/`) means its `index.html`. The file climbs (`../x`) when the href leaves the site.
     None for links this check does not own: other sites, mail, theme internals (`#__...`).
     """
-    parts = urlsplit(href)
-    if parts.scheme or parts.netloc or href.startswith(("//", "#__")) or not href:
+    parts = split_url(href)
+    if parts is None or parts.scheme or parts.netloc or href.startswith(("//", "#__")):
+        return None  # no URL at all, or one this check does not own
+    if not href:
         return None
     if not parts.path:
         return "", unquote(parts.fragment)  # same page

@@ -20,12 +20,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from ..core.config import Config
 from ..core.diagnostics import Diagnostic
 from ..core.graph import Graph
-from ..core.layout import page_candidates, page_file, resolve_link, site_path
+from ..core.layout import page_candidates, page_file, resolve_link, site_path, split_url
 from ..core.model import DataFile, Document, KeyPath
 from ..core.rules import links as link_rule
 from .html_links import Finding, broken_links, target_of
@@ -174,8 +173,8 @@ class _Sources:
         return self.by_file.get(target[0], [])
 
     def _site_target(self, doc: Document, target: str, content: str) -> tuple[str, str] | None:
-        parts = urlsplit(target)
-        if parts.scheme or parts.netloc or target.startswith("\\"):
+        parts = split_url(target)
+        if parts is None or parts.scheme or parts.netloc or target.startswith("\\"):
             return None
         if target.startswith("/"):
             rel, anchor = site_path(target)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from .. import layout
 from ..diagnostics import Diagnostic
@@ -107,7 +107,7 @@ class Index:
 
     def _content(self, target: str) -> str | None:
         path, _anchor = layout.site_path(target)
-        for docs in layout.page_candidates(path, urlsplit(target).path.endswith("/")):
+        for docs in layout.page_candidates(path, target.split("#", 1)[0].endswith("/")):
             if docs in self.content:
                 return docs
         return None
@@ -124,9 +124,9 @@ def rewrite(
     scanned = read("\n".join(text for text, _ in lines))
     problems, count = [], 0
     for target, i in scanned.links + list(scanned.definitions.values()):
-        parts = urlsplit(target)
-        if parts.scheme or parts.netloc or not parts.path:
-            continue  # external, mail, same-page anchors: as they were
+        parts = layout.split_url(target)
+        if parts is None or parts.scheme or parts.netloc or not parts.path:
+            continue  # external, mail, same-page anchors, no URL at all: as they were
         found = index.resolve(target, src.rel)
         if found is None:
             problems.append(_unmapped(src, lines[i][1], target, docs))
@@ -152,7 +152,8 @@ def _replace(lines: list[Line], i: int, old: str, new: str) -> bool:
 
 
 def _unmapped(src: Source, line: int, target: str, docs: str) -> Diagnostic:
-    ext = posixpath.splitext(urlsplit(target).path)[1].lower()
+    parts = layout.split_url(target)
+    ext = posixpath.splitext(parts.path if parts else target)[1].lower()
     if ext and ext not in _PAGE_EXT:
         return finding(
             src.shown,

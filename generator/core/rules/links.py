@@ -15,12 +15,18 @@ import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from ..config import Config
 from ..diagnostics import Diagnostic, Problems
 from ..facts import closest
-from ..layout import PAGE_SUFFIXES, page_candidates, resolve_link, site_path, virtual_paths
+from ..layout import (
+    PAGE_SUFFIXES,
+    page_candidates,
+    resolve_link,
+    site_path,
+    split_url,
+    virtual_paths,
+)
 from ..model import Document, Repository
 
 
@@ -161,7 +167,14 @@ def _broken(doc: Document, line: int, message: str, hint: str) -> Diagnostic:
 
 
 def _check(ctx: _Context, doc: Document, target: str, line: int) -> Diagnostic | None:
-    parts = urlsplit(target)
+    parts = split_url(target)
+    if parts is None:
+        return _broken(
+            doc,
+            line,
+            f"link `{target}` is not a valid URL",
+            "fix the address: a bracket, a port or a character that a URL cannot hold",
+        )
     if parts.scheme or parts.netloc or target.startswith("\\"):
         return None  # other sites; `file:` and other unsafe URLs are rules/urls.py's
     if target.startswith("/"):
@@ -234,7 +247,7 @@ def _check_site_absolute(ctx: _Context, doc: Document, target: str, line: int) -
     ext = posixpath.splitext(rel)[1]
     if ext not in PAGE_SUFFIXES and not target.split("#")[0].endswith("/"):
         return _check_site_file(ctx, doc, target, rel, line)
-    for page in page_candidates(rel, urlsplit(target).path.endswith("/")):
+    for page in page_candidates(rel, target.split("#", 1)[0].split("?", 1)[0].endswith("/")):
         if page in ctx.pages:
             source = f"{ctx.config.content_dir}/{page}"
             if not anchor or source not in ctx.docs:
