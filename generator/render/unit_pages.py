@@ -55,18 +55,20 @@ def _level_pair(mat: dict[str, Any] | None) -> str:
 
 
 def compare(ctx: RenderContext, here: str) -> Markup:
-    """Capability × unit: the maturity reached and aimed for, the group first."""
+    """Capability × unit: the maturity reached and aimed for, the group first; a unit's cell is
+    marked where it differs from the group's."""
     g = ctx.graph
     order: list[str | None] = [None, *(uid for uid, _ in tree(ctx))]
-    head = ["Capability", *(unit_name(ctx, u) for u in order)]
-    rows: list[list[Cell]] = []
+    rows = []
     for cap_id, cap in g.capabilities.items():
-        row: list[Cell] = [page_a(ctx, here, cap)]
+        cells = []
         for uid in order:
             overlay = g.playbooks[uid].overlays.get(cap_id)
-            row.append(_level_pair(overlay.maturity if overlay else None))
-        rows.append(row)
-    return table(ctx, head, rows)
+            cells.append(_level_pair(overlay.maturity if overlay else None))
+        marked = [{"text": c, "differs": i > 0 and c != cells[0]} for i, c in enumerate(cells)]
+        rows.append({"capability": page_a(ctx, here, cap), "cells": marked})
+    head = [unit_name(ctx, u) for u in order]
+    return render(ctx, "unit-compare.html", head=head, rows=rows)
 
 
 def units_index(ctx: RenderContext, parts: Parts | None = None) -> str:
@@ -93,7 +95,8 @@ def units_index(ctx: RenderContext, parts: Parts | None = None) -> str:
             parts(table(ctx, ["Unit", "FinOps lead", "Scopes"], rows)),
             "## Compare units",
             "",
-            "Maturity reached → maturity aimed for, per capability and unit.",
+            "Maturity reached → maturity aimed for, per capability and unit; **bold** where a "
+            "unit differs from the group.",
             parts(compare(ctx, here)),
         ]
     )
