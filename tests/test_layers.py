@@ -1,4 +1,4 @@
-"""The package's layers: core ← render ← {plugin, packs} ← cli and mkdocs_plugin.
+"""The package's layers: core ← render ← {plugin, packs} ← cli, commands and mkdocs_plugin.
 
 Each subpackage is imported, module by module, in a fresh interpreter; what it pulls in must
 come from the layers below it. And no module imports, even from inside a function, one that
@@ -103,7 +103,7 @@ def _reachable(graph: dict[str, set[str]], start: str) -> set[str]:
 
 def test_every_module_sits_in_a_layer() -> None:
     top = sorted(p.name for p in PACKAGE.glob("*.py"))
-    assert top == ["__init__.py", "__main__.py", "cli.py", "mkdocs_plugin.py"]
+    assert top == ["__init__.py", "__main__.py", "cli.py", "commands.py", "mkdocs_plugin.py"]
     assert {p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__"} == set(
         LAYERS
     )
