@@ -20,8 +20,8 @@ from referencing import Registry, Resource
 
 from .diagnostics import Diagnostic
 from .facts import did_you_mean
-from .ids import SLUG_HINT, SLUG_PATTERN
 from .model import DATA_LISTS, DataFile, Document, KeyPath, Repository, mapping
+from .schema_messages import explain
 
 DOCUMENT_KINDS = (
     "capability",
@@ -93,10 +93,6 @@ def _fast() -> dict[str, Callable[[Any], Any]]:
     }
 
 
-def _dotted(path: KeyPath) -> str:
-    return ".".join(str(p) for p in path) or "(top level)"
-
-
 MAX_ERRORS = 200
 """Schema errors reported per file. A file with more is broken as a whole (20,000 pasted
 entries, say): its first problems are what to fix, and explaining the rest cost seconds."""
@@ -115,7 +111,7 @@ def _errors(kind: str, data: dict[str, Any]) -> list[ValidationError]:
 def _explain_all(errors: list[ValidationError], line_of: Any, rel: str) -> list[Diagnostic]:
     # The validators report a missing key once per missing key, each error naming all of
     # them: one diagnostic per key and place is enough.
-    explained = (d for error in errors[:MAX_ERRORS] for d in _explain(error, line_of, rel))
+    explained = (d for error in errors[:MAX_ERRORS] for d in explain(error, line_of, rel))
     problems = list(dict.fromkeys(explained))
     if len(errors) > MAX_ERRORS:
         problems.append(
@@ -134,78 +130,6 @@ def _explain_all(errors: list[ValidationError], line_of: Any, rel: str) -> list[
 def validate(kind: str, data: dict[str, Any], line_of: Any, rel: str) -> list[Diagnostic]:
     """Check `data` against the schema of `kind`; `line_of(path)` gives a key path's line."""
     return _explain_all(_errors(kind, data), line_of, rel)
-
-
-def _explain(error: ValidationError, line_of: Any, rel: str) -> list[Diagnostic]:
-    path: KeyPath = tuple(error.absolute_path)
-    schema = error.schema if isinstance(error.schema, dict) else {}
-    if error.validator == "additionalProperties" and schema.get("additionalProperties") is False:
-        known = schema.get("properties", {})
-        out = []
-        for key in error.instance:
-            if key not in known:
-                mean = did_you_mean(key, known)
-                hint = mean or f"allowed keys: {', '.join(known)}"
-                out.append(
-                    Diagnostic(
-                        rel,
-                        line_of(path + (key,)),
-                        "unknown-key",
-                        f"unknown key `{_dotted(path + (key,))}`",
-                        hint,
-                    )
-                )
-        return out
-    if error.validator == "required":
-        missing = [k for k in error.validator_value if k not in error.instance]
-        line = line_of(path) if path else 1
-        return [
-            Diagnostic(
-                rel,
-                line,
-                "missing-key",
-                f"missing required key `{_dotted(path + (k,))}`",
-                f"add `{k}:`" + _describe(schema.get("properties", {}).get(k), " —"),
-            )
-            for k in missing
-        ]
-    hint = _describe(schema)
-    if error.validator == "pattern" and error.validator_value == SLUG_PATTERN:
-        hint = SLUG_HINT
-    elif error.validator == "pattern":
-        hint = (
-            "write it as described —" + hint
-            if hint
-            else f"write it to match `{error.validator_value}`"
-        )
-    elif error.validator == "type":
-        hint = _TYPE_HINTS.get(str(error.validator_value), "") + _describe(schema, " —")
-    elif error.validator == "enum":
-        hint = "use one of: " + ", ".join(map(str, error.validator_value))
-        mean = did_you_mean(str(error.instance), map(str, error.validator_value))
-        hint = f"{mean} ({hint})" if mean else hint
-    return [
-        Diagnostic(
-            rel, line_of(path), "invalid-value", f"`{_dotted(path)}`: {error.message}", hint.strip()
-        )
-    ]
-
-
-# What to write instead of a value of the wrong type (YAML terms, as editors write them).
-_TYPE_HINTS = {
-    "string": "write text here (in quotes if it starts with a character YAML treats specially)",
-    "array": "write a list: `[a, b]`, or one `- item` per line",
-    "object": "write `key: value` pairs under it, indented",
-    "integer": "write a whole number",
-    "number": "write a number",
-    "boolean": "write `true` or `false`",
-}
-
-
-def _describe(schema: Any, sep: str = "") -> str:
-    if isinstance(schema, dict) and schema.get("description"):
-        return f"{sep} {schema['description']}"
-    return ""
 
 
 def _unknown_keys(error: ValidationError) -> list[str]:
