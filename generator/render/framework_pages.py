@@ -7,21 +7,18 @@ html_parts.py). The site link check reads the final HTML, so it sees every gener
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from markupsafe import Markup
 
 from ..core.facts import maturity, page_owner
 from ..core.graph import Graph
-from ..core.layout import relative, resolve_link
+from ..core.layout import relative
 from ..core.model import Document, mapping
-from . import html_parts
+from . import html_parts, unit_views
 from .context import RenderContext
 from .html_parts import Parts, md
-
-_LINK = re.compile(r"(\]\()([^)\s]+)((?:\s+\"[^\"]*\")?\))")
-_HEADING = re.compile(r"^(#{1,5})(?=\s)", re.M)
+from .merging import demote, rewrite_links
 
 # A page left out of search entirely (pages that only list problems, like the preview's).
 NOT_SEARCHED = "---\nsearch:\n  exclude: true\n---"
@@ -37,31 +34,6 @@ class UnsearchedParts(Parts):
         return super().__call__(
             _SKIPPED_BY_SEARCH + Markup(html) + Markup("</div>") if html else ""
         )
-
-
-def rewrite_links(body: str, source: Document, dest: str, g: Graph) -> str:
-    """Re-point relative links of a file that is shown at another place in the site."""
-
-    def fix(m: re.Match[str]) -> str:
-        path, anchor = resolve_link(source.path, m.group(2))
-        if path is None or path == "":
-            return m.group(0)
-        target = g.docs_path.get(path)
-        if target is None:
-            return m.group(0)
-        return m.group(1) + relative(dest, target, anchor) + m.group(3)
-
-    return _LINK.sub(fix, body)
-
-
-def demote(body: str, levels: int = 1) -> str:
-    """Push every heading down so a merged file nests under a generated heading."""
-    out, fenced = [], False
-    for line in body.split("\n"):
-        if line.startswith(("```", "~~~")):
-            fenced = not fenced
-        out.append(line if fenced else _HEADING.sub(lambda m: m.group(1) + "#" * levels, line))
-    return "\n".join(out)
 
 
 def page_link(g: Graph, here: str, doc: Document, anchor: str = "") -> str:
@@ -145,9 +117,11 @@ def capability(ctx: RenderContext, doc: Document, here: str, parts: Parts) -> st
     overlay = g.overlays.get(doc.id)
     if overlay:
         out.append(_overlay(ctx, here, overlay, parts))
+    out += unit_views.in_units(ctx, doc, here, parts)
     rows = g.raci_by_capability.get(doc.id) or []
     if rows:
         out += ["## Who does what here", parts(html_parts.raci_table(ctx, here, rows, False))]
+    out += unit_views.over_time(ctx, doc, parts)
     related = [g.capabilities[r] for r in m.get("related") or [] if r in g.capabilities]
     back = [c for c in g.referenced_by.get(doc.id, []) if c not in related]
     if related or back:

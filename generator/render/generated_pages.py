@@ -27,6 +27,7 @@ from .org_pages import (
     roster,
 )
 from .reference_pages import check_codes, content_model
+from .unit_pages import tree, unit_links, unit_page, units_index
 
 # A role page gathers what the RACI matrix and the capability pages say about a role: where a
 # role's title shares a word with a capability's (Sustainability Lead, Sustainability), the
@@ -54,10 +55,18 @@ def _maturity_picture(ctx: RenderContext, here: str, parts: Parts) -> list[str]:
             parts(domain_summary(ctx)),
         ]
     hrefs = {c: href(ctx, here, g.docs_path[d.path]) for c, d in g.capabilities.items()}
+    picture = heatmap(ctx, hrefs)
+    if g.repo.units:  # one heatmap per unit, switched by links: works without JavaScript
+        views = [{"id": "group", "name": ctx.org_name, "html": picture}]
+        views += [
+            {"id": uid, "name": str(g.repo.units[uid]["name"]), "html": heatmap(ctx, hrefs, uid)}
+            for uid, _depth in tree(ctx)
+        ]
+        picture = render(ctx, "unit-switch.html", views=views, what="heatmap")
     return [
         "Filled cells show the maturity we have reached; the outlined cell is our target. "
         f"See the [maturity overview]({overview}) as a table.",
-        parts(heatmap(ctx, hrefs)),
+        parts(picture),
     ]
 
 
@@ -137,6 +146,8 @@ def raci_matrix(ctx: RenderContext, parts: Parts) -> str:
         "the work) · **A** accountable (one per activity, signs off) · **C** consulted · "
         "**I** informed.",
     ]
+    if g.repo.units:
+        out += ["", unit_links(ctx, here, "raci")]
     out.append(parts(downloads.raci(ctx)))
     return "\n".join(out) + parts(render(ctx, "raci-matrix.html", roles=roles, rows=rows))
 
@@ -198,6 +209,10 @@ def generate(ctx: RenderContext, config: Config) -> dict[str, Generated]:
     org = g.repo.organization.path if g.repo.organization else None
     for rid in g.roles:
         pages[layout.role_page(rid)] = _with_parts(partial(_role, ctx, rid), org)
+    if g.repo.units:
+        pages[layout.UNITS] = _with_parts(partial(units_index, ctx), org)
+    for uid in g.repo.units:
+        pages[layout.unit_page(uid)] = _with_parts(partial(unit_page, ctx, uid), org)
     for doc in g.adoption:
         pages[g_path(ctx, doc)] = _with_parts(partial(adoption_phase, ctx, doc), doc.path)
     if g.charter:
@@ -257,4 +272,5 @@ def titles(ctx: RenderContext) -> dict[str, str]:
     }
     out.update({f"organization/roles/{r}.md": escape(str(v["title"])) for r, v in g.roles.items()})
     out["organization/index.md"] = escape(ctx.org_name)
+    out.update({layout.unit_page(u): escape(str(v["name"])) for u, v in g.repo.units.items()})
     return out
