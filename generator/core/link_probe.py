@@ -119,6 +119,8 @@ class Prober:
         self.requests = 0
         self._count = threading.Lock()
         self._unreachable: dict[str, Answer] = {}
+        self._first: dict[str, threading.Event] = {}
+        """Per host, set once its first request has an answer."""
         """Hosts not found or refusing connections: their other URLs get the same answer
         without another attempt (offline, a 250-link site would otherwise take minutes)."""
         self._opener = urllib.request.OpenerDirector()
@@ -193,19 +195,27 @@ class Prober:
 
     def _request(self, method: str, url: str) -> Answer:
         host = host_of(url)
-        known = self._unreachable.get(host)
-        if known:
-            return known
-        self.gate.wait(host)
-        known = self._unreachable.get(host)  # learnt while this thread waited for its turn
-        if known:
-            return known
         with self._count:
-            self.requests += 1
-        answer = self._send(method, url)
-        if answer.error in ("dns", "refused"):
-            self._unreachable[host] = answer
-        return answer
+            first = host not in self._first
+            answered = self._first.setdefault(host, threading.Event())
+        # A host's first request goes alone: if the host refuses or does not exist, the other
+        # threads know before they ask. After it, requests to the host may overlap.
+        if not first:
+            answered.wait()
+        try:
+            known = self._unreachable.get(host)
+            if known:
+                return known
+            self.gate.wait(host)
+            with self._count:
+                self.requests += 1
+            answer = self._send(method, url)
+            if answer.error in ("dns", "refused"):
+                self._unreachable[host] = answer
+            return answer
+        finally:
+            if first:
+                answered.set()
 
     def _send(self, method: str, url: str) -> Answer:
         headers = {"User-Agent": USER_AGENT, "Accept": "text/html,*/*;q=0.8"}
