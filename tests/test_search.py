@@ -10,17 +10,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import test_browser
 import yaml
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 ROOT = Path(__file__).parent.parent
 pytestmark = pytest.mark.browser
 
-# The bundled site, built once for this module, served over HTTP, and Chromium.
-site = test_browser.site
-server = test_browser.server
-browser = test_browser.browser
+# `site`, `server` and `browser` (conftest.py): the bundled site built once per session.
 
 TYPICAL = [
     # current names
