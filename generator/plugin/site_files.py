@@ -8,6 +8,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 from ..core import outputs
@@ -106,3 +107,16 @@ def guard_site_dir(core: Config, config: Any) -> None:
     site_dir = Path(config.site_dir)
     setting = outputs.config_setting(Path(config.config_file_path), "site_dir", site_dir)
     outputs.mark(outputs.guard(site_dir, setting, where))
+
+
+def stop_on_errors(result: Result, strict: bool, serving: bool) -> None:
+    """A build stops before rendering when `check` failed: invalid data would otherwise reach
+    MkDocs and its theme and crash them. The live preview keeps rendering, so editors can fix
+    problems while they watch."""
+    failed = result.errors + (result.warnings if strict else 0)
+    if failed and not serving:
+        what = ("problem" if strict else "error") + "s" * (failed != 1)
+        raise PluginError(
+            f"{failed} {what} found by finops-kb check; fix them before building "
+            "(`finops-kb check` lists them)"
+        )

@@ -22,14 +22,13 @@ from ..core.check import Result, check
 from ..core.codes import DEFAULTS
 from ..core.config import ConfigError, from_options, options_lines
 from ..core.diagnostics import Diagnostic, apply_severities
-from ..core.exports.files import write_into_site
 from ..core.pack_specs import Pack
 from ..render import framework_pages as pages
 from ..render import generated_pages as views
 from ..render import nav
 from ..render.context import render_context
 from ..render.html_parts import Parts
-from . import preview, site_files
+from . import preview, site_files, steps
 from .html_links import Scanner
 from .incremental import MemoryBytecodeCache, Renders, page_keys
 from .site_links import check_site
@@ -86,7 +85,7 @@ class SitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.result: Result = check(self.core)
         self.result.diagnostics += external_links.for_build(self.core, self.result, self.serving)
         report(self.result.diagnostics)
-        self._stop_on_errors(bool(config.strict))
+        site_files.stop_on_errors(self.result, bool(config.strict), self.serving)
         for ext in NEEDED_EXTENSIONS:
             if ext not in config.markdown_extensions:
                 config.markdown_extensions.append(ext)
@@ -106,18 +105,6 @@ class SitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         }
         preview.attach(config, self)  # serve only: problems on the pages, deleted pages pruned
         return config
-
-    def _stop_on_errors(self, strict: bool) -> None:
-        """A build stops before rendering when `check` failed: invalid data would otherwise
-        reach MkDocs and its theme and crash them. The live preview keeps rendering, so
-        editors can fix problems while they watch."""
-        failed = self.result.errors + (self.result.warnings if strict else 0)
-        if failed and not self.serving:
-            what = ("problem" if strict else "error") + "s" * (failed != 1)
-            raise PluginError(
-                f"{failed} {what} found by finops-kb check; fix them before building "
-                "(`finops-kb check` lists them)"
-            )
 
     def on_files(self, files: Files, config: Any) -> Files:
         report(site_files.drop_unsafe(files, config, self.core, self.result))
@@ -140,6 +127,8 @@ class SitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
                 self.markdown[src], self.parts[src] = pages.render_parts(self.ctx, doc)
             keys = page_keys(self.by_src, self.markdown, self.parts, generated)
             site_files.mark_changed(self.renders, files, config, keys)
+        for step in steps.ON_FILES:
+            step(self, files, config)
         return files
 
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
@@ -189,7 +178,8 @@ class SitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
 
     def on_post_build(self, config: Any) -> None:
         self.render_packs(config)  # before the link check, which sees the packs' files
-        write_into_site(Path(config.site_dir), self.graph)  # the pages link to them
+        for step in steps.AFTER_PAGES:
+            step(self, config)
         site = Path(config.site_dir)
         found = self.scanner.finish(site)
         theme_dir = Path(config.theme.custom_dir) if config.theme.custom_dir else None
