@@ -334,3 +334,46 @@ def test_the_link_check_sees_a_missing_export(built: Path, tmp_path: Path) -> No
     site = shutil.copytree(built / "site", tmp_path / "site")
     (site / "exports" / "raci.csv").unlink()
     assert broken_links(site) == [("organization/raci.html", "../exports/raci.csv", "link")]
+
+
+def test_json_carries_units_assessments_and_kpi_series(base_repo: Path) -> None:
+    """The units' changes, every assessment and KPI series, valid against the schema."""
+    import jsonschema
+    import yaml
+    from kb import apply_case
+
+    from generator.cli import main
+
+    case = Path(__file__).parent / "cases" / "rules" / "unit-layers-pass.yml"
+    apply_case(base_repo, yaml.safe_load(case.read_text("utf-8")))
+    out = base_repo / "out"
+    assert (
+        main(
+            [
+                "-f",
+                str(base_repo / "site_config.yml"),
+                "export",
+                "--out",
+                str(out),
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
+    model = json.loads((out / "model.json").read_text("utf-8"))
+    schema = json.loads((out / "model.schema.json").read_text("utf-8"))
+    jsonschema.validate(model, schema)
+    freight = model["unit_playbooks"]["freight"]
+    assert [(r["id"], r["added"], r["from"]) for r in freight["raci"]] == [
+        ("collect-data", False, "playbooks/units/freight/raci.yml"),
+        ("review-freight-spend", True, "playbooks/units/freight/raci.yml"),
+    ]
+    assert freight["maturity"]["alpha"]["current"] == "walk"
+    assert model["unit_playbooks"]["emea"]["removed"] == ["review-freight-spend"]
+    assert [a["date"] for a in model["assessments"]] == ["2026-03-31", "2026-06-30"]
+    [series] = model["kpi_series"]
+    assert series["values"] == [
+        {"date": "2026-01-31", "value": 70},
+        {"date": "2026-04-30", "value": 78},
+    ]

@@ -15,6 +15,7 @@ from typing import Any
 from ..facts import maturity
 from ..graph import Graph
 from ..model import Document, mapping
+from . import history
 
 Value = str | int | float | dt.date | None
 """A cell: text, a number, a date, or nothing (an empty cell)."""
@@ -247,4 +248,7 @@ def document(g: Graph, schema: str) -> dict[str, Any]:
         "capabilities": [
             _capability(g, cid, cap, by_cap.get(cid, [])) for cid, cap in g.capabilities.items()
         ],
+        "unit_playbooks": history.unit_playbooks(g),
+        "assessments": history.assessments(g),
+        "kpi_series": history.kpi_series(g),
     }
