@@ -13,6 +13,7 @@ import yaml
 
 from .link_options import LinkOptions, OptionError
 from .link_options import parse as parse_link_options
+from .trust import report_url_problem
 from .yaml_data import YAML_VALUE_ERRORS
 
 KeyPath = tuple[Any, ...]
@@ -42,6 +43,8 @@ class Config:
     config_file: str = DEFAULT_CONFIG
     today: dt.date | None = None
     """The clock for review dates; None means the real date."""
+    report_issue_url: str = ""
+    """URL template of the "report a problem" link on every page ("": no link); core/trust.py."""
 
     @property
     def dirs(self) -> list[str]:
@@ -68,6 +71,7 @@ OPTIONS = {
     "packs": list,
     "packs_enabled": bool,
     "external_links": dict,
+    "report_issue_url": str,
 }
 
 
@@ -146,6 +150,10 @@ def from_options(
             raise ConfigError(f"{at}: unknown diagnostic code `{code}` in `severity`")
         if severity not in ("error", "warning", "off"):
             raise ConfigError(f"{at}: severity of `{code}` must be error, warning or off")
+    problem = report_url_problem(cfg.report_issue_url) if cfg.report_issue_url else None
+    if problem:
+        at = where(cfg, ("report_issue_url",))
+        raise ConfigError(f"{at}: {PLUGIN} option `report_issue_url` {problem}")
     try:
         cfg.external_links = parse_link_options(options.get("external_links"), cfg.dirs)
     except OptionError as exc:

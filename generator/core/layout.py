@@ -24,6 +24,7 @@ REVIEW_STATUS = "about/review-status.md"
 CHECK_CODES = "about/check-codes.md"
 CONTENT_MODEL = "about/content-model-reference.md"
 PACKS = "packs/index.md"
+WHAT_CHANGED = "framework/what-changed.md"
 
 GENERATED = (
     HOME,
@@ -34,6 +35,7 @@ GENERATED = (
     REVIEW_STATUS,
     CHECK_CODES,
     CONTENT_MODEL,
+    WHAT_CHANGED,
 )
 """Docs paths of the generated pages every site has (role pages come on top, one per role)."""
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ..core import editions
 from ..core.facts import maturity, page_owner
 from ..core.graph import Graph
 from ..core.layout import relative
@@ -83,11 +84,7 @@ def _facts(ctx: RenderContext, doc: Document, here: str) -> str:
     g, m = ctx.graph, doc.meta
     domain = next((d for d in g.domains if d.id == m.get("domain")), None)
     personas = mapping(m.get("personas"))
-    aliases = [
-        {"title": str(a.get("title")), "slug": str(a.get("slug")), "framework": a.get("framework")}
-        for a in m.get("aliases") or []
-        if isinstance(a, dict)
-    ]
+    aliases = editions.formers(m)
     return html_parts.render(
         ctx,
         "capability-facts.html",

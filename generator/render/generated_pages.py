@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -10,9 +11,10 @@ from typing import Any
 
 from ..core import layout
 from ..core.config import Config
+from ..core.editions import formers
 from ..core.facts import page_owner, review_due
 from ..core.layout import relative
-from . import downloads, html_parts
+from . import downloads, html_parts, what_changed
 from .context import RenderContext
 from .framework_pages import UnsearchedParts, render_parts
 from .heatmap import HEATMAP_UP_TO, domain_summary, heatmap
@@ -205,6 +207,7 @@ def generate(ctx: RenderContext, config: Config) -> dict[str, Generated]:
         layout.REVIEW_STATUS: _with_parts(lambda parts: review_status(ctx, config, parts)),
         layout.CHECK_CODES: Generated(check_codes()),
         layout.CONTENT_MODEL: Generated(content_model()),
+        layout.WHAT_CHANGED: Generated(what_changed.page(ctx)),
     }
     org = g.repo.organization.path if g.repo.organization else None
     for rid in g.roles:
@@ -227,21 +230,33 @@ def generate(ctx: RenderContext, config: Config) -> dict[str, Generated]:
 
 
 def redirects(ctx: RenderContext) -> dict[str, str]:
-    """Old capability slugs (aliases) -> small HTML pages that forward to the current page."""
-    out: dict[str, str] = {}
-    for cap in ctx.graph.capabilities.values():
-        for alias in cap.meta.get("aliases") or []:
-            if not isinstance(alias, dict) or not alias.get("slug"):
-                continue
-            # Old URLs in both forms, whatever the site's own URL style is.
-            for dest in (
-                f"capabilities/{alias['slug']}.html",
-                f"capabilities/{alias['slug']}/index.html",
-            ):
-                url = html_parts.href_from_url(ctx, dest, ctx.graph.docs_path[cap.path])
-                out[dest] = render(
-                    ctx, "redirect.html", title=cap.title, old=str(alias.get("title")), target=url
-                )
+    """Old capability slugs (aliases) -> small HTML pages that forward to the current page.
+
+    Every former URL works whatever the site's URL style, now or then: `<slug>.html` and
+    `<slug>/index.html` (so `<slug>/` works on any static server), at the site root and in the
+    folder the capability's page lives in. A path a page of the site owns is never taken.
+    """
+    g, out = ctx.graph, dict[str, str]()
+    taken = {"404.html"} | {
+        layout.page_file(docs, urls) for docs in g.docs_path.values() for urls in (False, True)
+    }
+    pages = (*layout.GENERATED, layout.PACKS, layout.UNITS)
+    taken |= {layout.page_file(docs, urls) for docs in pages for urls in (False, True)}
+    for cap in g.capabilities.values():
+        here = g.docs_path.get(cap.path)
+        if here is None:
+            continue
+        folder = posixpath.dirname(here)
+        for former in formers(cap.meta):
+            for base in dict.fromkeys(("", folder)):
+                for dest in (f"{former.slug}.html", f"{former.slug}/index.html"):
+                    dest = posixpath.join(base, dest)
+                    if dest in taken or dest in out:
+                        continue
+                    url = html_parts.href_from_url(ctx, dest, here)
+                    out[dest] = render(
+                        ctx, "redirect.html", title=cap.title, old=former.title, target=url
+                    )
     return out
 
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from html import escape
 from typing import Any, TypeVar
 
+from ..core import layout
 from ..core.graph import Graph, _order
 
 NavItem = Any
@@ -76,6 +77,7 @@ def build(g: Graph, org_name: str, generated: list[str], packs: bool) -> list[Na
         key=lambda d: d.path,
     )
     framework += take(rest)
+    framework.append({"What changed": layout.WHAT_CHANGED})
 
     org: list[NavItem] = [{"Overview": "organization/index.md"}]
     if g.charter:
