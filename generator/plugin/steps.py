@@ -14,11 +14,12 @@ from typing import Any
 from mkdocs.structure.files import Files
 
 from ..core.exports.files import write_into_site
+from . import markdown_pages
 
 
 def _exports(plugin: Any, config: Any) -> None:
     write_into_site(Path(config.site_dir), plugin.graph)  # the RACI and maturity pages link them
 
 
-ON_FILES: list[Callable[[Any, Files, Any], None]] = []
-AFTER_PAGES: list[Callable[[Any, Any], None]] = [_exports]
+ON_FILES: list[Callable[[Any, Files, Any], None]] = [markdown_pages.remember_files]
+AFTER_PAGES: list[Callable[[Any, Any], None]] = [_exports, markdown_pages.write_pages]

@@ -25,3 +25,34 @@ function finopsKbRaciFilter() {
 }
 if (typeof document$ !== "undefined") document$.subscribe(finopsKbRaciFilter);
 else document.addEventListener("DOMContentLoaded", finopsKbRaciFilter);
+
+// --- Copy as Markdown (AI-ready pages) -------------------------------------------------------
+// The link to the page's .md copy becomes a button that copies it. Where fetch or the
+// clipboard is refused (file://, an old browser, permission denied), the link opens the
+// Markdown instead, so the reader can still copy it by hand.
+function finopsKbCopyMarkdown() {
+  document.querySelectorAll("a.fkb-copy-md").forEach((link) => {
+    if (link.dataset.fkbReady) return;
+    link.dataset.fkbReady = "1";
+    link.setAttribute("role", "button");
+    const status = document.createElement("span");
+    status.className = "fkb-copy-md-status";
+    status.setAttribute("role", "status");
+    link.after(status);
+    link.addEventListener("click", async (event) => {
+      if (!navigator.clipboard || window.location.protocol === "file:") return;
+      event.preventDefault();
+      try {
+        const response = await fetch(link.href);
+        if (!response.ok) throw new Error(String(response.status));
+        await navigator.clipboard.writeText(await response.text());
+        status.textContent = link.dataset.fkbCopied;
+        window.setTimeout(() => { status.textContent = ""; }, 3000);
+      } catch (_) {
+        window.location.href = link.href;
+      }
+    });
+  });
+}
+if (typeof document$ !== "undefined") document$.subscribe(finopsKbCopyMarkdown);
+else document.addEventListener("DOMContentLoaded", finopsKbCopyMarkdown);
