@@ -14,12 +14,15 @@ from typing import Any
 from mkdocs.structure.files import Files
 
 from ..core.exports.files import write_into_site
-from . import markdown_pages
+from . import markdown_pages, page_trust
 
 
 def _exports(plugin: Any, config: Any) -> None:
     write_into_site(Path(config.site_dir), plugin.graph)  # the RACI and maturity pages link them
 
 
-ON_FILES: list[Callable[[Any, Files, Any], None]] = [markdown_pages.remember_files]
+ON_FILES: list[Callable[[Any, Files, Any], None]] = [
+    markdown_pages.remember_files,
+    page_trust.remember,
+]
 AFTER_PAGES: list[Callable[[Any, Any], None]] = [_exports, markdown_pages.write_pages]

@@ -31,7 +31,7 @@ def _line(ctx: RenderContext, kind: str, entry: Entry) -> str:
         return f"- {then} (today {now})" if then else f"- {now}"
     if kind == "removed":
         return f"- {old} was removed; {now} covers its concerns"
-    verb = "was renamed" if kind == "renamed" else "was merged into"
+    verb = "was renamed to" if kind == "renamed" else "was merged into"
     return f"- {old} {verb} {then} (today {now})" if then else f"- {old} {verb} {now}"
 
 
