@@ -19,7 +19,7 @@ from generator.core.check import check
 from generator.core.config import ConfigError, load_config
 from generator.core.trust import report_url
 from generator.plugin.commands import build
-from generator.render import what_changed
+from generator.render import trust_view, what_changed
 from generator.render.context import render_context
 
 ROOT = Path(__file__).parent.parent
@@ -204,6 +204,25 @@ def test_report_link_on_every_page_with_title_path_and_url(small_site) -> None:
     pages = [p for p in site.rglob("*.html") if 'http-equiv="refresh"' not in p.read_text("utf-8")]
     without = [p for p in pages if 'class="fkb-report"' not in p.read_text("utf-8")]
     assert [p.name for p in without] == ["404.html"]
+
+
+def test_page_url_uses_site_url_and_path_names_the_data_file(base_repo: Path) -> None:
+    _option(base_repo, f'report_issue_url: "{REPORT}"')
+    config = load_config(base_repo / "site_config.yml")
+    g = graph.build(check(config).repo, config.content_dir, config.playbooks_dir)
+    pages = {"capabilities/beta.md": "Beta", "organization/roles/lead.md": "FinOps Lead"}
+    for directory_urls, beta_url in (
+        (False, "capabilities/beta.html"),
+        (True, "capabilities/beta/"),
+    ):
+        ctx = render_context(g, directory_urls)
+        info = trust_view.page_info(ctx, config, pages, "https://kb.example/docs/")
+        beta = parse_qs(urlsplit(info["capabilities/beta.md"]["report"]).query)
+        assert beta["body"] == [f"https://kb.example/docs/{beta_url}\ncontent/capabilities/beta.md"]
+        lead = parse_qs(urlsplit(info["organization/roles/lead.md"]["report"]).query)
+        assert lead["title"] == ["FinOps Lead"]
+        assert lead["body"][0].endswith("\nplaybooks/organization.yml")
+        assert "overdue" not in info["capabilities/beta.md"]
 
 
 def test_no_report_link_when_the_option_is_unset(base_repo: Path) -> None:
