@@ -319,3 +319,12 @@ def test_folder_style_old_url_lands_on_the_capability(page, server: str, old: st
     assert href.startswith("https://git.quillmark.example/finops/knowledge-base/issues/new?")
     assert parse_qs(urlsplit(href).query)["title"] == ["Rate Optimization"]
     assert all(u.startswith(server) for u in page.requests)
+
+
+@pytest.mark.browser
+def test_old_url_redirects_from_disk_too(page, site: Path) -> None:
+    """Opened from file:// (a zip handed around), an old address still forwards."""
+    page.goto((site / "manage-commitment-based-discounts" / "index.html").as_uri())
+    page.wait_for_url("**/capabilities/rate-optimization.html")
+    assert page.url.startswith("file:")
+    assert all(u.startswith("file:") for u in page.requests)
