@@ -14,7 +14,9 @@ from typing import Any
 import pytest
 import yaml
 from kb import copy_base
+from mkdocs.structure.files import File
 
+from generator.plugin import markdown_pages
 from generator.plugin.commands import build
 from generator.render.html_parts import md
 from generator.render.markdown_parts import to_markdown
@@ -194,3 +196,12 @@ def test_from_file_the_button_opens_the_markdown(page: Any, site: Path) -> None:
     page.goto((site / "capabilities/allocation.html").as_uri())
     page.get_by_role("button", name="Copy this page as Markdown").click()
     page.wait_for_url("**/capabilities/allocation.md")
+
+
+def test_the_preview_keeps_unchanged_pages_in_llms_txt(flat: Path) -> None:
+    # The live preview's dirty build renders only changed pages; the others' copies stay, and
+    # their index entries are read back from them.
+    file = File("capabilities/alpha.md", "content", str(flat), use_directory_urls=False)
+    entry = markdown_pages._previous(file, (flat / "capabilities/alpha.md").read_text("utf-8"))
+    assert (entry.path, entry.title) == ("capabilities/alpha.md", HOSTILE)
+    assert entry.description

@@ -20,7 +20,7 @@ from typing import Any
 
 from mkdocs.structure.files import File, Files
 
-from ..core.layout import resolve_link, split_url
+from ..core.layout import relpath, resolve_link, split_url
 from ..render.html_parts import Parts, md
 from ..render.markdown_parts import to_markdown
 from .llms_txt import Entry, write_index
@@ -58,17 +58,26 @@ def write_pages(plugin: Any, config: Any) -> None:
     site = Path(config.site_dir)
     entries = []
     for file in pages:
+        out = site / md_path(file)
         markdown = file.page.markdown if file.page else None
-        if markdown is None:  # the live preview's dirty build leaves unchanged pages alone
+        if markdown is None:  # the live preview's dirty build left this page as it was
+            if out.is_file():
+                entries.append(_previous(file, out.read_text("utf-8")))
             continue
         title = _plain_title(plugin, file)
         body = _page(file, markdown, plugin.parts.get(file.src_uri), links)
         text = _front_matter(title, file, config) + _with_heading(body, title)
-        out = site / md_path(file)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
         entries.append(Entry(md_path(file), title, _description(file, body), text))
     write_index(site, config, entries)
+
+
+def _previous(file: File, text: str) -> Entry:
+    """The index entry of a page's copy written by an earlier build."""
+    head, _, body = text.partition("\n---\n")
+    title = json.loads(head.splitlines()[1].removeprefix("title: "))
+    return Entry(md_path(file), str(title), _description(file, body), text)
 
 
 def _plain_title(plugin: Any, file: File) -> str:
@@ -108,7 +117,8 @@ def _page(file: File, markdown: str, parts: Parts | None, links: _Links) -> str:
     if parts is not None and parts.html:
         converted = Parts()
         convert = lambda href: links.in_html(file, href)  # noqa: E731
-        converted.html = [to_markdown(h, convert) for h in parts.html]
+        # str(): parts are Markup, whose every slice in the parser would be escaped anew.
+        converted.html = [to_markdown(str(h), convert) for h in parts.html]
         body = converted.fill(body)
     return _BLANKS.sub("\n\n", body).strip() + "\n"
 
@@ -169,5 +179,5 @@ class _Links:
 
     @staticmethod
     def _relative(file: File, dest: str, anchor: str) -> str:
-        rel = posixpath.relpath(dest, posixpath.dirname(file.dest_uri) or ".")
+        rel = relpath(dest, posixpath.dirname(file.dest_uri) or ".")
         return rel + (f"#{anchor}" if anchor else "")

@@ -20,6 +20,10 @@ _BLOCKS = {"p", "div", "section", "figure", "figcaption", "aside", "table", "ul"
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _SKIPPED = {"script", "style", "select", "template", "head"}
 _TASK = re.compile(r"^\\\[([x ])\\\] ")
+# Classes of parts that are page controls (the unit switcher's links work through CSS `:target`),
+# and of the unit view names that the switcher leaves to stand as labels.
+_CONTROLS = {"fkb-unit-links"}
+_LABELS = {"fkb-unit-view-name"}
 _MARKS = {"strong": "**", "b": "**", "em": "*", "i": "*"}
 Rewrite = Callable[[str], str]
 
@@ -52,18 +56,23 @@ class _Converter(HTMLParser):
         self.svg: _Svg | None = None
         self.indent = ""  # a list item's marker, for the next line written
         self.last_item = False
+        self.label = False  # inside a unit view's name, shown bold
 
     # --- structure ----------------------------------------------------------------------------
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
-        if self.skip or tag in _SKIPPED or "hidden" in a or a.get("aria-hidden") == "true":
+        classes = set((a.get("class") or "").split())
+        hidden = "hidden" in a or a.get("aria-hidden") == "true" or classes & _CONTROLS
+        if self.skip or tag in _SKIPPED or hidden:
             self.skip += tag not in {"input", "br", "img"}
             return
         if self.svg is not None or tag == "svg":
             self._svg_start(tag, a)
         elif tag in _BLOCKS or tag in _HEADINGS or tag == "li":
             self._block_start(tag)
+            self.label = bool(classes & _LABELS)
+            self.line.append("**" if self.label else "")
         elif tag in {"td", "th"}:
             self.line = []
         elif tag == "a":
@@ -97,6 +106,8 @@ class _Converter(HTMLParser):
         elif tag == "code":
             self.line.append("`")
         elif tag in _BLOCKS or tag in _HEADINGS or tag == "li":
+            self.line.append("**" if self.label else "")
+            self.label = False
             self.flush()
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
