@@ -32,7 +32,9 @@ def _build(root: Path, directory_urls: bool) -> Path:
     )
     cfg.write_text(text)
     alpha = root / "content/capabilities/alpha.md"
-    alpha.write_text(alpha.read_text().replace("title: Alpha\n", f"title: '{HOSTILE}'\n", 1))
+    text = alpha.read_text().replace("title: Alpha\n", f"title: '{HOSTILE}'\n", 1)
+    summary = f'summary: "{HOSTILE} The first capability."'
+    alpha.write_text(text.replace("summary: The first capability.", summary))
     out = root / "site"
     assert build(cfg, strict=True, site_dir=str(out), packs=False) == 0
     return out
@@ -129,7 +131,8 @@ def test_generated_pages_convert_their_parts(flat: Path, site: Path) -> None:
 def test_a_hostile_title_stays_literal(flat: Path) -> None:
     escaped = r"Alpha \| \*bold\* &lt;script>alert(1)&lt;/script>"
     assert escaped in (flat / "organization/raci.md").read_text("utf-8")
-    assert f"- [{md(HOSTILE)}](capabilities/alpha.md)" in (flat / "llms.txt").read_text()
+    index = (flat / "llms.txt").read_text()
+    assert f"- [{md(HOSTILE)}](capabilities/alpha.md): {escaped} The first capability." in index
     for copy in [*flat.rglob("*.md"), flat / "llms.txt", flat / "llms-full.txt"]:
         assert "<script" not in copy.read_text("utf-8"), copy
     front = (flat / "capabilities/alpha.md").read_text("utf-8").split("---\n")[1]

@@ -47,7 +47,7 @@ def _line(entry: Entry) -> str:
     if len(words) > _DESCRIPTION_LIMIT:
         words = words[: _DESCRIPTION_LIMIT - 1].rsplit(" ", 1)[0] + "…"
     link = f"- [{md(entry.title)}]({entry.path})"
-    # Descriptions are already Markdown (from the page) or data (escaped here).
+    # Descriptions are Markdown already (see markdown_pages._description).
     return f"{link}: {words}" if words else link
 
 

@@ -22,7 +22,7 @@ from mkdocs.structure.files import File, Files
 
 from ..core.layout import relpath, resolve_link, split_url
 from ..render.html_parts import Parts, md
-from ..render.markdown_parts import to_markdown
+from ..render.markdown_parts import text, to_markdown
 from .llms_txt import Entry, write_index
 
 # The files of each build, from on_files to after the pages: MkDocs keeps each page's Markdown
@@ -101,10 +101,12 @@ def _with_heading(body: str, title: str) -> str:
 
 
 def _description(file: File, body: str) -> str:
+    """One line of Markdown about the page: its summary (data, escaped), or its first
+    paragraph (Markdown already)."""
     meta = file.page.meta if file.page else {}
     for key in ("summary", "description"):
         if isinstance(meta.get(key), str) and meta[key].strip():
-            return str(meta[key])
+            return text(str(meta[key]))
     for para in body.split("\n\n"):
         line = " ".join(para.split())
         if line and not line.startswith(("#", "|", "-", "*", "<", "!", ">", "[")):
