@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from html import unescape
 from typing import Any
 
 from mkdocs.structure.files import File, Files
@@ -27,7 +28,7 @@ def _title(file: File, known: dict[str, str]) -> str:
     if file.generated_by is not None:
         match = _H1.search(file.content_string)
         if match:
-            return match.group(1).replace("\\", "")
+            return unescape(match.group(1).replace("\\", ""))  # md() escaped it
     return posixpath.splitext(posixpath.basename(file.src_uri))[0].replace("-", " ").capitalize()
 
 
