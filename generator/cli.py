@@ -111,6 +111,9 @@ def parser() -> argparse.ArgumentParser:
     k = sub.add_parser("pack", help="render onboarding packs as PDF")
     k.add_argument("ids", nargs="*", help="pack ids (default: all)")
     k.add_argument("--out", help="folder for the PDFs (default: packs/ beside the config)")
+    who = k.add_mutually_exclusive_group()
+    for name, what in (("role", "role"), ("persona", "persona"), ("unit", "business unit")):
+        who.add_argument(f"--{name}", metavar="ID", help=f"a short pack for one {what}")
     k.set_defaults(func=cmd_pack)
 
     e = sub.add_parser("export", help="RACI, maturity and KPIs as CSV/Excel; the model as JSON")

@@ -192,7 +192,10 @@ def cmd_links(args: argparse.Namespace) -> int:
 def cmd_pack(args: argparse.Namespace) -> int:
     from .packs.command import run_packs
 
-    return run_packs(Path(args.config), args.ids, Path(args.out) if args.out else None)
+    audience = next(((k, v) for k in ("role", "persona", "unit") if (v := getattr(args, k))), None)
+    if audience and args.ids:
+        raise ConfigError(f"pack --{audience[0]} makes its own pack: drop the pack ids")
+    return run_packs(Path(args.config), args.ids, Path(args.out) if args.out else None, audience)
 
 
 def cmd_export(args: argparse.Namespace) -> int:

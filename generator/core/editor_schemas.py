@@ -49,6 +49,7 @@ REFERENCE_FIELDS: dict[str, dict[Pointer, str]] = {
         ("properties", "sponsor"): "role",
         ("properties", "members", "items"): "role",
         ("properties", "decision_rights", "items", "properties", "approver"): "role",
+        ("properties", "open_decisions", "items", "properties", "owner"): "role",
     },
     "organization.json": {
         (*_UNIT, "parent"): "unit",

@@ -13,10 +13,10 @@ from .graph import Graph
 from .ids import SLUG_HINT, is_slug
 from .model import mapping
 
-INCLUDES = (
-    "page",
-    "section",
-    "capabilities",
+BARE = (
+    "executive",
+    "expected",
+    "summaries",
     "raci",
     "charter",
     "adoption",
@@ -25,7 +25,8 @@ INCLUDES = (
     "roles",
     "unit",
 )
-BARE = ("raci", "charter", "adoption", "maturity", "contacts", "roles", "unit")
+"""Includes that take no value: `- raci`."""
+INCLUDES = ("page", "section", "capabilities", *BARE)
 
 
 @dataclass(slots=True)
@@ -42,6 +43,8 @@ class Pack:
     """(include kind, argument) in order."""
     unit: str | None = None
     """The business unit the pack is for: its chapters use the unit's effective playbook."""
+    review_days: int = 365
+    """The site's default review interval, for the overdue reviews of the executive summary."""
 
 
 KEYS = ("id", "title", "audience", "include")
@@ -139,6 +142,7 @@ class _Reader:
             list(dict.fromkeys(roles + in_audience)),
             ", ".join(dict.fromkeys(words)),
             unit=unit,
+            review_days=self.config.review_interval_days,
         )
 
     def unit(self, i: int, pid: str, audience: Any) -> str | None:

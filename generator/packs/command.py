@@ -10,7 +10,8 @@ from ..core import graph as graph_stage
 from ..core import outputs
 from ..core.check import check
 from ..core.config import Config, ConfigError, load_config
-from ..core.pack_specs import resolve
+from ..core.pack_audiences import adhoc
+from ..core.pack_specs import Pack, resolve
 from ..render.context import render_context
 from .pdf import render
 
@@ -23,7 +24,14 @@ def _bar(done: int, total: int, width: int = 24) -> str:
     return "[" + "#" * filled + "-" * (width - filled) + f"] {done}/{total}"
 
 
-def run_packs(config_file: Path, ids: list[str], out: Path | None) -> int:
+def run_packs(
+    config_file: Path,
+    ids: list[str],
+    out: Path | None,
+    audience: tuple[str, str] | None = None,
+) -> int:
+    """Render the configured packs named by `ids` (all by default), or with `audience`
+    ("role", id) one short pack made for that role, persona or unit."""
     config = load_config(config_file)
     out_dir = _out_dir(config_file, config, out)
     result = check(config)
@@ -34,14 +42,7 @@ def run_packs(config_file: Path, ids: list[str], out: Path | None) -> int:
         print(f"finops-kb: {len(errors)} errors; fix them before rendering packs", file=sys.stderr)
         return 1
     g = graph_stage.build(result.repo, config.content_dir, config.playbooks_dir)
-    packs, _problems = resolve(config, g)
-    if not packs:
-        raise ConfigError(f"{config.config_file}: no packs are configured (plugin option `packs`)")
-    known = {p.id: p for p in packs}
-    unknown = [i for i in ids if i not in known]
-    if unknown:
-        raise ConfigError(f"unknown pack(s): {', '.join(unknown)}; configured: {', '.join(known)}")
-    chosen = [known[i] for i in ids] if ids else packs
+    chosen = [adhoc(config, g, *audience)] if audience else _configured(config, g, ids)
     outputs.mark(out_dir)
     outputs.make_room(out_dir, [f"{p.id}{ext}" for p in chosen for ext in PACK_FILES])
     # The theme folder: `theme/pack/` overrides the pack layout, `theme/parts/` the parts.
@@ -63,6 +64,17 @@ def run_packs(config_file: Path, ids: list[str], out: Path | None) -> int:
         print(f"finops-kb: refused to fetch {refused} URL(s) into the packs", file=sys.stderr)
         return 1
     return 0
+
+
+def _configured(config: Config, g: graph_stage.Graph, ids: list[str]) -> list[Pack]:
+    packs, _problems = resolve(config, g)
+    if not packs:
+        raise ConfigError(f"{config.config_file}: no packs are configured (plugin option `packs`)")
+    known = {p.id: p for p in packs}
+    unknown = [i for i in ids if i not in known]
+    if unknown:
+        raise ConfigError(f"unknown pack(s): {', '.join(unknown)}; configured: {', '.join(known)}")
+    return [known[i] for i in ids] if ids else packs
 
 
 def _out_dir(config_file: Path, config: Config, out: Path | None) -> Path:

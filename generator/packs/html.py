@@ -10,7 +10,6 @@ import dataclasses
 import datetime as dt
 import posixpath
 import re
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,12 +40,22 @@ from ..render.html_parts import (
 )
 from ..render.merging import demote
 from ..render.unit_pages import unit_page
+from .leaders import executive, expected, summaries
+from .version import version
 
 _ID = re.compile(r'\sid="([^"]+)"')
 _A = re.compile(r'<a\s+([^>]*?)href="([^"]*)"([^>]*)>(.*?)</a>', re.S)
 _EMBED = re.compile(r"<(?:img|link|source|embed|video|audio|track|input)\b[^>]*>", re.I)
 _EMBED_URL = re.compile(r"""(\s(?:src|href)\s*=\s*)(["'])(.*?)\2""", re.I | re.S)
-EXTENSIONS = ["toc", "tables", "attr_list", "md_in_html", "admonition", "def_list"]
+EXTENSIONS = [
+    "toc",
+    "tables",
+    "attr_list",
+    "md_in_html",
+    "admonition",
+    "def_list",
+    "pymdownx.tasklist",
+]
 TEMPLATES = Path(__file__).parent / "templates"
 
 
@@ -158,7 +167,8 @@ def _adoption(ctx: RenderContext, pack: Pack, arg: Any) -> list[Piece]:
     if not g.adoption:
         return []
     text = Parts(inline=True)(org_views.adoption_progress(ctx, here)) + "\n\n".join(
-        f"## {md(d.title)}\n\n{demote(_body(ctx, d))}" for d in g.adoption
+        f"## {md(d.title)}\n\n{demote(_strip_h1(org_views.adoption_phase(ctx, d)))}"
+        for d in g.adoption
     )
     return [("Adoption roadmap", here, text)]
 
@@ -202,14 +212,22 @@ KINDS: dict[str, Callable[[RenderContext, Pack, Any], list[Piece]]] = {
     "contacts": _key_contacts,
     "roles": _roles,
     "unit": _unit,
+    "expected": expected,
+    "summaries": summaries,
 }
-"""What each `include:` entry of a pack adds (packs.py checks the entries)."""
+"""What each `include:` entry of a pack adds (core/pack_specs.py checks the entries)."""
+DATED: dict[str, Callable[[RenderContext, Pack, dt.date], list[Piece]]] = {"executive": executive}
+"""Entries whose content depends on the pack's date (overdue reviews, late decisions)."""
 
 
-def chapters(ctx: RenderContext, pack: Pack) -> list[Chapter]:
+def chapters(ctx: RenderContext, pack: Pack, today: dt.date | None = None) -> list[Chapter]:
     out: list[Chapter] = []
     for kind, arg in pack.chapters:
-        for title, where, text in KINDS[kind](ctx, pack, arg) if kind in KINDS else []:
+        if kind in DATED:
+            pieces = DATED[kind](ctx, pack, today or dt.date.today())
+        else:
+            pieces = KINDS[kind](ctx, pack, arg) if kind in KINDS else []
+        for title, where, text in pieces:
             out.append(Chapter(f"ch{len(out) + 1}", title, where, text))
     return out
 
@@ -253,7 +271,7 @@ def _relink(ch: Chapter, html: str, targets: dict[str, str], ids: set[str]) -> M
     def fix(m: re.Match[str]) -> str:
         before, href, after, text = m.groups()
         if re.match(r"^[a-z]+:", href):  # external: kept if it cannot run script
-            return m.group(0) if safe_url(href) else f'<span class="fkb-offline">{text}</span>'
+            return m.group(0) if safe_url(href) else _offline(text)
 
         path, _, frag = href.partition("#")
         if not path:
@@ -262,9 +280,17 @@ def _relink(ch: Chapter, html: str, targets: dict[str, str], ids: set[str]) -> M
         dest = dest[:-5] + ".md" if dest.endswith(".html") else dest
         if dest in targets:
             return f'<a {before}href="#{anchor(targets[dest], frag)}"{after}>{text}</a>'
-        return f'<span class="fkb-offline">{text}</span>'
+        return _offline(text)
 
     return Markup(_A.sub(fix, html))
+
+
+def _offline(text: str) -> str:
+    """A link's text without the link; inside an SVG (the heatmap) a group, as a span there
+    would drop the label from the drawing."""
+    tag = "g" if "<text" in text else "span"
+    return f'<{tag} class="fkb-offline">{text}</{tag}>'
+
 
 
 def _rebase(ch: Chapter, html: str, prefix: str) -> str:
@@ -283,21 +309,6 @@ def _rebase(ch: Chapter, html: str, prefix: str) -> str:
     return _EMBED.sub(lambda tag: _EMBED_URL.sub(url, tag.group(0)), html)
 
 
-def version(root: Path) -> str:
-    """The Git tag or commit of the content, for the cover."""
-    try:
-        out = subprocess.run(
-            ["git", "describe", "--tags", "--always", "--dirty"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=10,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return "unversioned"
-    return out.stdout.strip() or "unversioned"
-
-
 def render_html(
     ctx: RenderContext,
     pack: Pack,
@@ -308,7 +319,7 @@ def render_html(
 ) -> str:
     """The pack as one HTML document; `asset_prefix` leads from its folder to the docs root."""
     ctx = dataclasses.replace(ctx, directory_urls=False)  # chapter links map .html to .md
-    chs = chapters(ctx, pack)
+    chs = chapters(ctx, pack, today)
     md = markdown.Markdown(extensions=EXTENSIONS)
     targets = _link_map(chs)
     converted = [_convert(ch, md) for ch in chs]

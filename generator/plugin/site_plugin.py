@@ -34,7 +34,7 @@ from .incremental import MemoryBytecodeCache, Renders, page_keys
 from .site_links import check_site
 
 log = get_plugin_logger(__name__)
-NEEDED_EXTENSIONS = ("toc", "tables", "attr_list", "md_in_html", "admonition")
+NEEDED_EXTENSIONS = ("toc", "tables", "attr_list", "md_in_html", "admonition", "pymdownx.tasklist")
 
 
 def report(diagnostics: list[Diagnostic]) -> None:

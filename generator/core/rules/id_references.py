@@ -7,7 +7,7 @@ from typing import Any
 from ..config import Config
 from ..diagnostics import Diagnostic, Problems
 from ..facts import did_you_mean
-from ..model import KeyPath, Repository, mapping
+from ..model import Document, KeyPath, Repository, mapping
 
 ID_KINDS = ("capability", "domain", "persona", "principle", "phase", "adoption-phase")
 
@@ -143,18 +143,18 @@ def _documents(repo: Repository, refs: _Refs) -> None:
                 )
             overlays.setdefault(str(cap), p)
         elif doc.kind == "charter":
-            for key in ("chair", "sponsor"):
-                refs.check(m.get(key), "role", p, at((key,)), key)
-            refs.each(m.get("members"), "role", p, at, ("members",), "member")
-            for i, right in enumerate(m.get("decision_rights") or []):
-                if isinstance(right, dict):
-                    refs.check(
-                        right.get("approver"),
-                        "role",
-                        p,
-                        at(("decision_rights", i, "approver")),
-                        "approver",
-                    )
+            _charter(doc, refs)
+
+
+def _charter(doc: Document, refs: _Refs) -> None:
+    m, p, at = doc.meta, doc.path, doc.line_of
+    for key in ("chair", "sponsor"):
+        refs.check(m.get(key), "role", p, at((key,)), key)
+    refs.each(m.get("members"), "role", p, at, ("members",), "member")
+    for key, field in (("decision_rights", "approver"), ("open_decisions", "owner")):
+        for i, item in enumerate(m.get(key) or []):
+            if isinstance(item, dict):
+                refs.check(item.get(field), "role", p, at((key, i, field)), field)
 
 
 def _data(repo: Repository, refs: _Refs) -> list[Diagnostic]:
