@@ -26,7 +26,7 @@ from generator.core import graph as graph_stage
 from generator.core.check import check
 from generator.core.config import load_config
 from generator.core.pack_specs import resolve
-from generator.packs.pdf import Rendered, local_file, render
+from generator.packs.pdf import FONTS, Rendered, local_file, render
 from generator.render.context import render_context
 
 CASES = Path(__file__).parent / "cases"
@@ -342,9 +342,16 @@ def test_local_file_refuses(tmp_path: Path, url: str) -> None:
     assert path is None and reason
 
 
-def test_local_file_accepts_site_files_and_system_fonts(tmp_path: Path) -> None:
+def test_local_file_accepts_site_files_and_the_packs_fonts(tmp_path: Path) -> None:
     (tmp_path / "a b.png").write_bytes(b"x")
     assert local_file((tmp_path / "a b.png").as_uri(), tmp_path) == (tmp_path / "a b.png", "")
-    fonts = sorted(Path("/usr/share/fonts").rglob("*.ttf"))[:1]
-    for font in fonts:
-        assert local_file(font.as_uri(), tmp_path)[0] == font.resolve()
+    font = FONTS / "DejaVuSans.ttf"
+    assert local_file(font.as_uri(), tmp_path) == (font, "")
+
+
+def test_local_file_refuses_system_fonts_and_other_files_beside_the_fonts(tmp_path: Path) -> None:
+    # the packs' fonts ship with the package: the build machine's fonts are outside like any file
+    for font in sorted(Path("/usr/share/fonts").rglob("*.ttf"))[:1]:
+        assert local_file(font.as_uri(), tmp_path)[0] is None
+    for name in ("LICENSE", "fonts.css"):
+        assert local_file((FONTS / name).as_uri(), tmp_path)[0] is None

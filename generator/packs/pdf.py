@@ -3,6 +3,10 @@
 A pack page is HTML that many people can edit (Markdown keeps raw HTML), and WeasyPrint would
 otherwise embed whatever a URL names: `<img src="file:///…">`, a stylesheet `@import`, an
 `<a rel="attachment">` or `../../..` paths that climb out. `SiteFetcher` is the only way in.
+
+The PDFs are PDF/UA-1: tagged (headings, lists, tables, figures with their alt text, reading
+order), with the document's language and title. Their fonts ship in `fonts/` next to this module,
+so a pack looks the same whatever fonts the building machine has.
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ from typing import NoReturn
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from weasyprint import HTML
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..core.config import Config
@@ -28,9 +33,13 @@ from .html import render_html
 # A child of MkDocs' logger: `build --strict` counts these warnings, as it counts MkDocs' own.
 log = logging.getLogger("mkdocs.finops-kb.pack")
 
-FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
-"""System font folders: a stylesheet may name a font file there (fonts are public anyway)."""
-FONT_SUFFIXES = frozenset({".ttf", ".otf", ".ttc", ".woff", ".woff2", ".pfb", ".pfa"})
+FONTS = (Path(__file__).parent / "fonts").resolve()
+"""The packs' own fonts (DejaVu, see its LICENSE): the one folder outside the site packs read."""
+FONTS_CSS = FONTS / "fonts.css"
+"""Their `@font-face` rules, with URLs relative to `FONTS`."""
+FONT_SUFFIXES = frozenset({".ttf", ".otf", ".woff", ".woff2"})
+PDF_VARIANT = "pdf/ua-1"
+"""Tagged PDF for screen readers: structure tree, /MarkInfo, /Lang, the title shown as such."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +58,7 @@ class RefusedFetch(ValueError):
 
 
 class SiteFetcher(URLFetcher):  # type: ignore[misc]
-    """Fetch `data:` URLs and regular files inside `root` (and system font files), nothing else.
+    """Fetch `data:` URLs and regular files inside `root` (and the packs' fonts), nothing else.
 
     `root` is the built site (`finops-kb build`) or the docs folder (`finops-kb pack`). Paths
     are resolved before the check, so symlinks and `..` cannot leave it.
@@ -110,7 +119,7 @@ def local_file(url: str, root: Path) -> tuple[Path | None, str]:
 
 
 def _is_font(path: Path) -> bool:
-    return path.suffix.lower() in FONT_SUFFIXES and any(path.is_relative_to(d) for d in FONT_DIRS)
+    return path.suffix.lower() in FONT_SUFFIXES and path.is_relative_to(FONTS)
 
 
 def _short(url: str, limit: int = 200) -> str:
@@ -142,10 +151,22 @@ def render(
     html_path = out_dir / f"{pack.id}.html"
     html_path.write_text(html, "utf-8")
     fetcher = SiteFetcher(pack.id, root, where)
-    document = HTML(string=html, base_url=str(out_dir), url_fetcher=fetcher).render()
+    fonts = FontConfiguration()
+    # A stylesheet of its own, not part of pack.css: its URLs must resolve inside the package,
+    # while pack.css is inlined in the HTML and resolves against the output folder.
+    font_css = CSS(
+        string=FONTS_CSS.read_text("utf-8"),
+        base_url=FONTS.as_uri() + "/",
+        url_fetcher=fetcher,
+        font_config=fonts,
+    )
+    document = HTML(string=html, base_url=str(out_dir), url_fetcher=fetcher).render(
+        stylesheets=[font_css], font_config=fonts, pdf_variant=PDF_VARIANT
+    )
     pdf_path = out_dir / f"{pack.id}.pdf"
     tmp = pdf_path.with_suffix(".pdf.tmp")
-    document.write_pdf(tmp)  # attachments are fetched here, through the same fetcher
+    # attachments are fetched here, through the same fetcher
+    document.write_pdf(tmp, pdf_variant=PDF_VARIANT)
     tmp.replace(pdf_path)  # a reader never sees a half-written PDF
     return Rendered(
         pack.id,
