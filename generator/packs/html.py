@@ -292,7 +292,6 @@ def _offline(text: str) -> str:
     return f'<{tag} class="fkb-offline">{text}</{tag}>'
 
 
-
 def _rebase(ch: Chapter, html: str, prefix: str) -> str:
     """Point relative image and stylesheet paths of a chapter at `prefix` + their docs path.
 
