@@ -132,7 +132,11 @@ def footer(ctx: RenderContext, doc: Document, here: str, parts: Parts) -> str:
     links = [
         html_parts.page_a(ctx, here, d)
         for d in g.backlinks.get(doc.path, [])
-        if d.path in g.docs_path and g.docs_path[d.path] != here and d.kind != "capability"
+        # An overlay has no title of its own and shows on its capability's page, which is
+        # left out like every capability (an empty link otherwise).
+        if d.path in g.docs_path
+        and g.docs_path[d.path] != here
+        and d.kind not in ("capability", "overlay")
     ]
     reviewed = doc.meta.get("last_reviewed")
     owner = page_owner(doc, g.overlays) if reviewed else None

@@ -57,11 +57,15 @@ def _maturity_picture(ctx: RenderContext, here: str, parts: Parts) -> list[str]:
             parts(domain_summary(ctx)),
         ]
     hrefs = {c: href(ctx, here, g.docs_path[d.path]) for c, d in g.capabilities.items()}
-    picture = heatmap(ctx, hrefs)
+    picture = heatmap(ctx, hrefs, narrow=True)
     if g.repo.units:  # one heatmap per unit, switched by links: works without JavaScript
         views = [{"id": "group", "name": ctx.org_name, "html": picture}]
         views += [
-            {"id": uid, "name": str(g.repo.units[uid]["name"]), "html": heatmap(ctx, hrefs, uid)}
+            {
+                "id": uid,
+                "name": str(g.repo.units[uid]["name"]),
+                "html": heatmap(ctx, hrefs, uid, narrow=True),
+            }
             for uid, _depth in tree(ctx)
         ]
         picture = render(ctx, "unit-switch.html", views=views, what="heatmap")

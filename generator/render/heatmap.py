@@ -15,7 +15,11 @@ from ..core.graph import LEVELS, Graph
 from .context import RenderContext
 from .html_parts import Cell, render, table
 
-ROW, LABEL, COL, HEAD = 26, 300, 84, 34
+ROW, HEAD, INDENT = 26, 34, 16
+LABEL, COL = 300, 84
+"""Label column and level column widths on paper (the packs)."""
+NARROW_LABEL, NARROW_COL = 262, 52
+"""On the site: narrow enough that a 390 px phone shows the labels (14 units) at about 12 px."""
 
 
 HEATMAP_UP_TO = 60
@@ -50,7 +54,7 @@ def domain_summary(ctx: RenderContext) -> Markup:
     return table(ctx, head, rows)
 
 
-def _cells(current: Any, target: Any) -> list[dict[str, Any]]:
+def _cells(current: Any, target: Any, label: int, col: int) -> list[dict[str, Any]]:
     cells = []
     for i, name in enumerate(LEVELS):
         cls = ["fkb-hm-cell"]
@@ -60,18 +64,22 @@ def _cells(current: Any, target: Any) -> list[dict[str, Any]]:
             cls.append("fkb-hm-target")
         state = ("current " if name == current else "") + ("target" if name == target else "")
         cells.append(
-            {"cls": " ".join(cls), "x": LABEL + COL * i + 4, "name": name, "state": state.strip()}
+            {"cls": " ".join(cls), "x": label + col * i + 4, "name": name, "state": state.strip()}
         )
     return cells
 
 
-def heatmap(ctx: RenderContext, href: dict[str, str], unit: str | None = None) -> Markup:
+def heatmap(
+    ctx: RenderContext, href: dict[str, str], unit: str | None = None, *, narrow: bool = False
+) -> Markup:
     """Current (filled) and target (outlined) maturity per capability, grouped by domain, of
     the group or of one unit.
 
-    `href` maps capability ids to the URLs their labels link to.
+    `href` maps capability ids to the URLs their labels link to. `narrow` draws the site's
+    version: narrower level columns and larger text, readable on a phone.
     """
     g = ctx.graph
+    label, col = (NARROW_LABEL, NARROW_COL) if narrow else (LABEL, COL)
     rows: list[dict[str, Any]] = []
     y = HEAD
     for domain in g.domains:
@@ -87,7 +95,7 @@ def heatmap(ctx: RenderContext, href: dict[str, str], unit: str | None = None) -
                     "label": cap.title,
                     "href": href[cap.id],
                     "y": y,
-                    "cells": _cells(current, target),
+                    "cells": _cells(current, target, label, col),
                     "assessed": current is not None,
                 }
             )
@@ -95,14 +103,16 @@ def heatmap(ctx: RenderContext, href: dict[str, str], unit: str | None = None) -
     return render(
         ctx,
         "heatmap.html",
-        width=LABEL + COL * len(LEVELS) + 10,
+        width=label + col * len(LEVELS) + 6,
         height=HEAD + ROW * len(rows) + 8,
         heads=[
-            {"x": f"{LABEL + COL * i + COL / 2:.0f}", "name": n.capitalize()}
+            {"x": f"{label + col * i + col / 2:.0f}", "name": n.capitalize()}
             for i, n in enumerate(LEVELS)
         ],
         rows=rows,
-        cell_width=COL - 8,
+        cell_width=col - 8,
+        indent=8 if narrow else INDENT,
+        narrow=narrow,
         cell_height=ROW - 6,
-        none_x=f"{LABEL + COL * 1.5:.0f}",
+        none_x=f"{label + col * 1.5:.0f}",
     )
