@@ -274,11 +274,15 @@ def run(repo: Repository) -> list[Diagnostic]:
         if isinstance(doc.meta.get("id"), str):
             repo.unresolved.add(doc.meta["id"])
     repo.documents = valid
-    for data in [repo.organization, repo.raci, *repo.unit_racis, *repo.assessments]:
+    for data in [repo.organization, repo.raci, *repo.unit_racis]:
         if data is not None:
             problems += _gate_data(data.kind, data, repo)
-    for data in repo.kpi_series:
+    for data in [*repo.assessments, *repo.kpi_series]:
         problems += _gate_data(data.kind, data, repo)
+    # An assessment or a KPI series is one record: without its date, unit or values it says
+    # nothing true, so what is left of an invalid one is not used (its problems are reported).
+    repo.assessments = [d for d in repo.assessments if not _errors_of(d.kind, d.data, [])]
+    repo.kpi_series = [d for d in repo.kpi_series if not _errors_of(d.kind, d.data, [])]
     return problems
 
 
