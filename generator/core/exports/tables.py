@@ -197,13 +197,13 @@ def _capability(g: Graph, cid: str, cap: Document, acts: list[dict[str, Any]]) -
         "related": _strings(m.get("related")),
         "referenced_by": [d.id for d in g.referenced_by.get(cid, [])],
         "aliases": [
-            _pick(a, ("slug", "title", "framework"))
+            _pick(a, ("slug", "title", "framework", "change"))
             for a in m.get("aliases") or []
             if isinstance(a, dict)
         ],
         "source": cap.path,
     }
-    out |= _pick(m, ("framework_version", "last_reviewed", "owner"))
+    out |= _pick(m, ("framework_version", "added_in", "last_reviewed", "owner"))
     overlay = g.overlays.get(cid)
     if overlay is not None:
         mat = maturity(overlay)
