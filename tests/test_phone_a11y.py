@@ -73,6 +73,11 @@ def test_heatmap_and_dates_are_readable_on_a_phone(phone, server: str) -> None:
     assert label.bounding_box()["height"] >= 12  # about 8 px when the SVG shrank to the screen
     run = phone.locator("#heatmap-group .fkb-hm-head").last.bounding_box()
     assert run["x"] + run["width"] <= PHONE["width"], "the Run column is off-screen"
+    # Its labels are links a keyboard reaches, named by their text.
+    link = phone.locator("#heatmap-group svg").get_by_role("link", name="Rate Optimization")
+    assert link.evaluate("a => a.tabIndex") == 0
+    link.focus()
+    assert phone.evaluate("document.activeElement.textContent") == "Rate Optimization"
 
     phone.goto(server + "about/review-status.html")
     lines = phone.locator("td.fkb-date").evaluate_all(
