@@ -28,7 +28,7 @@ CHILD = textwrap.dedent("""
     from generator.core.config import load_config
     from generator.packs.pdf import render
     from generator.core.pack_specs import resolve
-    from generator.render.framework_pages import site_for
+    from generator.render.context import render_context
 
     root = Path(sys.argv[1])
     config = load_config(root / "site_config.yml")
@@ -39,7 +39,7 @@ CHILD = textwrap.dedent("""
     packs, problems = resolve(config, g)
     assert not problems, problems
     prepared = time.perf_counter() - start
-    done = render(site_for(g), packs[0], config, root / "out")
+    done = render(render_context(g), packs[0], config, root / "out")
     print(json.dumps({"pages": done.pages, "render_s": done.seconds, "prepare_s": prepared}))
 """)
 
