@@ -56,3 +56,14 @@ function finopsKbCopyMarkdown() {
 }
 if (typeof document$ !== "undefined") document$.subscribe(finopsKbCopyMarkdown);
 else document.addEventListener("DOMContentLoaded", finopsKbCopyMarkdown);
+
+/* Material's search dialog has no accessible name (axe: aria-dialog-name): give it the name of
+   its own search field, in the site's language. */
+function finopsKbNameSearch() {
+  document.querySelectorAll('.md-search[role="dialog"]:not([aria-label])').forEach((dialog) => {
+    const field = dialog.querySelector("input[aria-label]");
+    dialog.setAttribute("aria-label", field ? field.getAttribute("aria-label") : "Search");
+  });
+}
+if (typeof document$ !== "undefined") document$.subscribe(finopsKbNameSearch);
+else document.addEventListener("DOMContentLoaded", finopsKbNameSearch);
