@@ -124,7 +124,10 @@ def _real_date(
 def _stale(
     problems: Problems, repo: Repository, data: DataFile, when: dt.date, today: dt.date, days: int
 ) -> None:
-    due = when + dt.timedelta(days=days)
+    try:
+        due = when + dt.timedelta(days=days)
+    except OverflowError:  # an interval past year 9999: never due
+        return
     if due >= today:
         return
     unit = repo.units.get(str(data.data.get("unit")))
