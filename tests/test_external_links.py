@@ -118,8 +118,8 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/slow":
             time.sleep(SLOW)
             return 200, {}
-        if path == "/busy":  # takes a while, to measure how many requests overlap
-            time.sleep(0.15)
+        if path == "/busy":  # takes a while, to measure how many requests overlap (long enough
+            time.sleep(0.4)  # that a loaded machine's thread scheduling does not hide it)
             return 200, {}
         if path == "/no-head":
             return (405, {}) if self.command == "HEAD" else (200, {})
@@ -385,7 +385,8 @@ def test_concurrency_bounds_the_requests_in_flight(
     _page(base_repo, [f"{url}/busy?{i}" for i in range(6)])
     report = _run(base_repo, replace(FAST, concurrency=2))
     assert report.requests == 6 and not report.diagnostics
-    assert state.most_in_flight == 2
+    hits = [(h.method, h.path, round(h.start - state.hits[0].start, 3)) for h in state.hits]
+    assert state.most_in_flight == 2, hits
 
 
 def test_requests_to_one_host_keep_their_interval(
