@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import stat
+import tempfile
 from pathlib import Path
 
 from .diagnostics import Diagnostic
@@ -221,3 +222,16 @@ def unsafe_sources(root: Path, sources: list[str], folders: list[str]) -> dict[s
         if _kind(path, rel, real_root, problems) != "file":
             found[src] = problems[0] if problems else _unreadable(rel, FileNotFoundError())
     return found
+
+
+def replace_text(path: Path, text: str) -> None:
+    """Write `path` in one step (a temporary file beside it, then a rename), so an interrupted
+    write leaves the old file as it was."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".finops-kb-", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

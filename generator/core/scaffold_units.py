@@ -8,13 +8,12 @@ assessment rates every capability at the level the unit's effective playbook rec
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 
 from . import load, schema
 from .config import Config, ConfigError
 from .facts import did_you_mean
+from .files import replace_text
 from .ids import SLUG_HINT, is_slug
 from .model import Repository
 from .scaffold import Created, _scalar
@@ -53,9 +52,9 @@ def create_unit(
     entry += [f"    lead: {lead}"] if lead else []
     org = config.root / repo.organization.path
     before = org.read_text("utf-8")
-    _write_over(org, _with_unit(before, entry))
+    replace_text(org, _with_unit(before, entry))
     if ident not in _repo(config).units:  # a layout the text edit did not understand
-        _write_over(org, before)
+        replace_text(org, before)
         raise ConfigError(f"could not add the unit to {repo.organization.path}; add it by hand")
     layer = folder / "raci.yml"
     folder.mkdir(parents=True)
@@ -95,18 +94,6 @@ def _with_unit(text: str, entry: list[str]) -> str:
         return "\n".join(lines[:end] + entry + lines[end:])
     roles = next((i for i in top if lines[i].startswith("roles:")), len(lines))
     return "\n".join(lines[:roles] + ["units:", *entry] + lines[roles:])
-
-
-def _write_over(path: Path, text: str) -> None:
-    """Replace `path` in one step, so an interrupted write leaves the old file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".finops-kb-", suffix=".yml")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def create_assessment(config: Config, unit: str, today: dt.date | None = None) -> Created:

@@ -25,7 +25,7 @@ from .framework_pages import (
 )
 from .html_parts import Cell, Parts, md, page_a, render, role_a, role_raci_table, table
 from .merging import rewrite_links
-from .unit_pages import role_in_units
+from .unit_pages import role_in_units, tree
 
 STATUS = {"done": "Done", "in-progress": "In progress", "not-started": "Not started"}
 
@@ -177,7 +177,7 @@ def _units_table(ctx: RenderContext, here: str) -> Markup:
         if role.get("unit") in units:
             members.setdefault(str(role["unit"]), []).append(role_a(ctx, here, rid))
     rows: list[list[Cell]] = []
-    for uid, depth in _tree_order(units):
+    for uid, depth in tree(ctx):
         unit = units[uid]
         lead = unit.get("lead")
         rows.append(
@@ -189,23 +189,6 @@ def _units_table(ctx: RenderContext, here: str) -> Markup:
             ]
         )
     return table(ctx, ["Unit", "FinOps lead", "Scopes", "Roles"], rows)
-
-
-def _tree_order(units: dict[str, dict[str, Any]]) -> list[tuple[str, int]]:
-    """(unit id, depth) with each unit after its parent; units on a parent cycle (reported by
-    `check`) come last, at depth 0, so every unit is shown once."""
-    children: dict[str | None, list[str]] = {}
-    for uid, unit in units.items():
-        parent = unit.get("parent")
-        children.setdefault(parent if parent in units else None, []).append(uid)
-    out: list[tuple[str, int]] = []
-    todo = [(uid, 0) for uid in reversed(children.get(None, []))]
-    while todo:
-        uid, depth = todo.pop()
-        out.append((uid, depth))
-        todo += [(c, depth + 1) for c in reversed(children.get(uid, []))]
-    placed = {uid for uid, _ in out}
-    return out + [(uid, 0) for uid in units if uid not in placed]
 
 
 def maturity_overview(ctx: RenderContext, parts: Parts | None = None) -> str:

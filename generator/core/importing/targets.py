@@ -3,15 +3,14 @@ knowledge base already has, and the guarded write."""
 
 from __future__ import annotations
 
-import os
 import posixpath
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import Config, ConfigError
+from ..files import replace_text
 from ..ids import is_slug, is_slug_path
 from ..model import Repository
 from .body import norm
@@ -111,11 +110,4 @@ def write(config: Config, rel: str, text: str, force: bool) -> None:
         with path.open("x", encoding="utf-8", newline="\n") as out:
             out.write(text)
         return
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".import-", suffix=".md")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    replace_text(path, text)
