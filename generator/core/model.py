@@ -57,8 +57,32 @@ class Section:
     children: tuple[Section, ...] = ()
 
 
+class _SourceFile:
+    """What Markdown and data files share: where they are and the line of each key."""
+
+    __slots__ = ()
+    path: str
+    key_lines: dict[KeyPath, int]
+
+    @property
+    def stem(self) -> str:
+        return self.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+
+    @property
+    def unit(self) -> str | None:
+        return unit_of(self.path)
+
+    def line_of(self, path: KeyPath) -> int:
+        """The line of the deepest known key on `path`, else the first line."""
+        for end in range(len(path), 0, -1):
+            line = self.key_lines.get(path[:end])
+            if line is not None:
+                return line
+        return 1
+
+
 @dataclass(slots=True)
-class Document:
+class Document(_SourceFile):
     """One Markdown file with front matter."""
 
     path: str
@@ -87,25 +111,9 @@ class Document:
     def title(self) -> str:
         return str(self.meta.get("title", ""))
 
-    @property
-    def stem(self) -> str:
-        return self.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-
-    @property
-    def unit(self) -> str | None:
-        return unit_of(self.path)
-
-    def line_of(self, path: KeyPath) -> int:
-        """The line of the deepest known key on `path`, else the front matter's first line."""
-        for end in range(len(path), 0, -1):
-            line = self.key_lines.get(path[:end])
-            if line is not None:
-                return line
-        return 1
-
 
 @dataclass(slots=True)
-class DataFile:
+class DataFile(_SourceFile):
     """A YAML data file (roster, RACI matrix, a unit's RACI changes, assessment, KPI series)."""
 
     path: str
@@ -115,21 +123,6 @@ class DataFile:
     """Key paths of values YAML could not build (kept as written, reported)."""
     kind: str = ""
     """Which data file it is: a key of DATA_LISTS."""
-
-    @property
-    def stem(self) -> str:
-        return self.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-
-    @property
-    def unit(self) -> str | None:
-        return unit_of(self.path)
-
-    def line_of(self, path: KeyPath) -> int:
-        for end in range(len(path), 0, -1):
-            line = self.key_lines.get(path[:end])
-            if line is not None:
-                return line
-        return 1
 
 
 @dataclass(slots=True)
